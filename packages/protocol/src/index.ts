@@ -1,0 +1,2 @@
+export type { ConnectorCommand, ConnectorInvocation } from "./invocation.js";
+export * from "./schemas.js";
