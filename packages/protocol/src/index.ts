@@ -25,4 +25,5 @@ export {
   streamStateMessage,
   streamStatusTrace,
 } from "./message-builders.js";
+export { createProtocolValidator, type ProtocolValidator } from "./protocol-validator.js";
 export * from "./schemas.js";

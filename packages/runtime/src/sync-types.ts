@@ -55,6 +55,11 @@ export interface SyncOptions {
   readonly signal?: AbortSignal;
   /** A connector silent (no message at all) for this long fails the attempt. Default 10 minutes. */
   readonly heartbeatTimeoutMs?: number;
+  /**
+   * After a cancellation, how long the destination may take to finish what was already queued
+   * (and echo its states) before it is killed. Default 60 s, as Airbyte's platform waits.
+   */
+  readonly cancelGraceMs?: number;
   /** Called with the committed state (the whole current state, ready to store) after each echo, in order. */
   readonly onStateCommitted?: (state: readonly AirbyteStateMessage[]) => Promise<void> | void;
   /** Called at most every `progressIntervalMs` (default 250 ms) and once at the end. */

@@ -1,0 +1,4 @@
+import { runEntrypoint } from "@weir/cdk";
+import { destinationDuckdb } from "./index.js";
+
+await runEntrypoint(destinationDuckdb);

@@ -1,0 +1,4 @@
+import { runEntrypoint } from "@weir/cdk";
+import { destinationJsonl } from "./destination-jsonl.js";
+
+await runEntrypoint(destinationJsonl);

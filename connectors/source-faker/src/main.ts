@@ -1,0 +1,4 @@
+import { runEntrypoint } from "@weir/cdk";
+import { sourceFaker } from "./source-faker.js";
+
+await runEntrypoint(sourceFaker);

@@ -1,0 +1,3 @@
+export { inferJsonSchema } from "./json-schema-inference.js";
+export { sourceJsonl } from "./source-jsonl.js";
+export { type JsonlSourceConfig, sourceJsonlSpec } from "./source-jsonl-spec.js";

@@ -1,0 +1,4 @@
+import { runEntrypoint } from "@weir/cdk";
+import { sourceJsonl } from "./source-jsonl.js";
+
+await runEntrypoint(sourceJsonl);

@@ -1,0 +1,24 @@
+export {
+  type CommandOutcome,
+  type ConnectionCheck,
+  type ConnectorCommandOptions,
+  checkConnection,
+  discoverCatalog,
+  fetchSpec,
+} from "./connector-commands.js";
+export type { ConnectorHandle, ConnectorRun, RunExit, RunFailure } from "./connector-handle.js";
+export { exitFailure, traceFailure } from "./failure.js";
+export { createInProcessHandle } from "./in-process-handle.js";
+export { MessageQueue, type MessageQueueOptions } from "./message-queue.js";
+export { createProcessHandle, type ProcessHandleOptions } from "./process-handle.js";
+export { mergeCommittedState, stateMessagesOf, statesEqual } from "./state-ledger.js";
+export { runSync } from "./sync-driver.js";
+export type {
+  StreamStats,
+  SyncFailure,
+  SyncLogEntry,
+  SyncOptions,
+  SyncOrigin,
+  SyncProgress,
+  SyncResult,
+} from "./sync-types.js";
