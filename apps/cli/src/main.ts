@@ -38,11 +38,7 @@ program
   .option("--state-dir <dir>", "where state and logs are kept (default: .weir/ beside the pipeline file)")
   .option("--full-refresh", "ignore the saved state: read every stream in full and overwrite it")
   .option("--json", "print only one JSON object on stdout when done")
-  .option(
-    "--verbose",
-    "show every connector log line, and progress lines when stderr is not a terminal",
-    false,
-  )
+  .option("--verbose", "show every connector log line, and progress lines when stderr is not a terminal")
   .action(
     (
       pipeline: string,

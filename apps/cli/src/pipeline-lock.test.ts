@@ -35,4 +35,13 @@ describe("acquirePipelineLock", () => {
     expect(lock.ok).toBe(true);
     if (lock.ok) await lock.value.release();
   });
+
+  it("reports a state folder it cannot create as a system_error", async () => {
+    const dir = await tempFolder({ "a-file": "" });
+    const lock = await acquirePipelineLock(path.join(dir, "a-file", "sub", "p.lock"));
+    expect(!lock.ok && lock.failure).toMatchObject({
+      type: "system_error",
+      message: /cannot use the state folder .*ENOTDIR/,
+    });
+  });
 });

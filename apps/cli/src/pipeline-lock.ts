@@ -25,7 +25,19 @@ const isAlive = (pid: number): boolean => {
  * over. Example: `const lock = await acquirePipelineLock("/p/.weir/quickstart.lock")`.
  */
 export async function acquirePipelineLock(file: string): Promise<Outcome<PipelineLock>> {
-  await mkdir(path.dirname(file), { recursive: true });
+  const unusable = (error: unknown): Outcome<never> => ({
+    ok: false,
+    failure: {
+      type: "system_error",
+      origin: "platform",
+      message: `cannot use the state folder ${path.dirname(file)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    },
+  });
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+  } catch (error) {
+    return unusable(error);
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(file, "wx");
@@ -35,7 +47,7 @@ export async function acquirePipelineLock(file: string): Promise<Outcome<Pipelin
       await handle.close();
       return { ok: true, value: holdLock(file) };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") return unusable(error);
     }
     const holder = await readHolder(file);
     if (holder !== undefined && isAlive(holder)) {

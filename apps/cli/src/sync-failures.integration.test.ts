@@ -242,4 +242,26 @@ describe("weir sync: connectors that misbehave", () => {
     // The lock is released: another command can run at once.
     expect(existsSync(path.join(dir, ".weir", "p.lock"))).toBe(false);
   });
+
+  it("a second Ctrl-C exits at once, without waiting for the destination", async () => {
+    const dir = await tempFolder({
+      "p.yaml": fixturePipeline({
+        source: { mode: "endless", delay_ms: 2, state_every: 50 },
+        destination: { linger_ms: 30_000 },
+      }),
+    });
+    const weir = startWeir(["sync", "p.yaml"], { cwd: dir });
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(stateFile(dir)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    weir.child.kill("SIGINT");
+    await weir.waitForOutput("press Ctrl-C again to quit at once");
+    const second = Date.now();
+    weir.child.kill("SIGINT");
+    const run = await weir.done;
+    expect(Date.now() - second).toBeLessThan(5000);
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain("✗ sync stopped by SIGINT, at once");
+    expect(await committedCursor(dir)).toBeGreaterThanOrEqual(50);
+    expect(existsSync(path.join(dir, ".weir", "p.lock"))).toBe(false);
+  });
 });

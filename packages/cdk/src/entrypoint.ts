@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { readFile } from "node:fs/promises";
 import { format } from "node:util";
 import {
@@ -11,6 +10,7 @@ import {
   logMessage,
 } from "@weir/protocol";
 import type { Connector } from "./define.js";
+import { waitForDrain } from "./drain.js";
 import { ENTRYPOINT_USAGE, type EntrypointArgs, parseEntrypointArgs } from "./entrypoint-args.js";
 import { systemError } from "./errors.js";
 import { runConnector } from "./run-connector.js";
@@ -38,11 +38,8 @@ class ProtocolOutput {
   async write(messages: readonly AirbyteMessage[]): Promise<void> {
     if (this.#broken || messages.length === 0) return;
     if (this.stream.write(encodeMessages(messages))) return;
-    try {
-      await Promise.race([once(this.stream, "drain"), once(this.stream, "close")]);
-    } catch {
-      // 'error' while waiting: the constructor's listener has marked the output broken.
-    }
+    // An 'error' while waiting is seen by the constructor's listener, which marks the output broken.
+    await waitForDrain(this.stream);
   }
 
   #mask: (text: string) => string = (text) => text;

@@ -22,6 +22,7 @@ export {
   type WriteContext,
   type WriteResult,
 } from "./define.js";
+export { waitForDrain } from "./drain.js";
 export { runEntrypoint } from "./entrypoint.js";
 export { type EntrypointArgs, parseEntrypointArgs } from "./entrypoint-args.js";
 export { ConnectorError, configError, systemError, transientError } from "./errors.js";

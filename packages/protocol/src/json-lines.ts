@@ -20,6 +20,12 @@ export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 const HEAD_BYTES = 120;
 const NEWLINE = 0x0a;
 
+// Copies only the first bytes of an oversized line, never the megabytes behind them.
+function headOf(parts: readonly Buffer[]): string {
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  return Buffer.concat(parts, Math.min(HEAD_BYTES, total)).toString("utf8");
+}
+
 /**
  * Splits a byte stream into lines. A line spread over many chunks is joined once, when its
  * end arrives, so long lines cost linear time; a line past `maxLineBytes` is not buffered
@@ -61,11 +67,8 @@ export class LineSplitter {
       return;
     }
     if (this.#pendingBytes + bytes > this.#maxLineBytes) {
-      const head = Buffer.concat([...this.#pending, chunk.subarray(start, start + HEAD_BYTES)]).subarray(
-        0,
-        HEAD_BYTES,
-      );
-      this.#discarding = { bytes: this.#pendingBytes + bytes, head: head.toString("utf8") };
+      const head = headOf([...this.#pending, chunk.subarray(start)]);
+      this.#discarding = { bytes: this.#pendingBytes + bytes, head };
       this.#pending = [];
       this.#pendingBytes = 0;
       return;
@@ -82,11 +85,11 @@ export class LineSplitter {
       return { oversized: true, bytes: bytes + (end - start), head };
     }
     if (this.#pendingBytes + (end - start) > this.#maxLineBytes) {
-      const head = Buffer.concat([...this.#pending, chunk.subarray(start, Math.min(end, start + HEAD_BYTES))]);
+      const head = headOf([...this.#pending, chunk.subarray(start, end)]);
       const bytes = this.#pendingBytes + (end - start);
       this.#pending = [];
       this.#pendingBytes = 0;
-      return { oversized: true, bytes, head: head.subarray(0, HEAD_BYTES).toString("utf8") };
+      return { oversized: true, bytes, head };
     }
     if (this.#pendingBytes === 0) return chunk.toString("utf8", start, end);
     this.#pending.push(chunk.subarray(start, end));
@@ -119,7 +122,9 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * Example: `parseLine('{"type":"LOG","log":{"level":"INFO","message":"hi"}}').kind // "message"`
  */
 export function parseLine(line: string): ParsedLine {
-  const text = line.endsWith("\r") ? line.slice(0, -1) : line;
+  let text = line.endsWith("\r") ? line.slice(0, -1) : line;
+  // A byte-order mark before the first line is an encoding artefact, not content.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trimStart()[0] !== "{") return noise(text, "not a JSON object");
   let value: unknown;
   try {
@@ -133,6 +138,7 @@ export function parseLine(line: string): ParsedLine {
     if (
       isObject(record) &&
       typeof record.stream === "string" &&
+      (record.namespace == null || typeof record.namespace === "string") &&
       isObject(record.data) &&
       typeof record.emitted_at === "number"
     ) {

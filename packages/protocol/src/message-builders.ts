@@ -54,10 +54,12 @@ export function streamStateMessage(
   streamState: unknown,
   recordCount?: number,
 ): StateMessage {
-  const state: StateMessage["state"] = {
-    type: "STREAM",
-    stream: { stream_descriptor: streamDescriptor(descriptor), stream_state: streamState },
+  // A null stream state (a reset) is written without the key: the official schema wants an object.
+  const stream: NonNullable<StateMessage["state"]["stream"]> = {
+    stream_descriptor: streamDescriptor(descriptor),
   };
+  if (streamState !== null && streamState !== undefined) stream.stream_state = streamState;
+  const state: StateMessage["state"] = { type: "STREAM", stream };
   if (recordCount !== undefined) state.sourceStats = { recordCount } satisfies AirbyteStateStats;
   return { type: "STATE", state };
 }
@@ -74,12 +76,17 @@ export function logMessage(level: LogLevel, message: string, stackTrace?: string
 export function errorTrace(
   message: string,
   failureType: FailureType,
-  options: { internalMessage?: string | undefined; stackTrace?: string | undefined; streamDescriptor?: Descriptor } = {},
+  options: {
+    internalMessage?: string | undefined;
+    stackTrace?: string | undefined;
+    streamDescriptor?: Descriptor;
+  } = {},
 ): TraceMessage {
   const error: NonNullable<TraceMessage["trace"]["error"]> = { message, failure_type: failureType };
   if (options.internalMessage !== undefined) error.internal_message = options.internalMessage;
   if (options.stackTrace !== undefined) error.stack_trace = options.stackTrace;
-  if (options.streamDescriptor !== undefined) error.stream_descriptor = streamDescriptor(options.streamDescriptor);
+  if (options.streamDescriptor !== undefined)
+    error.stream_descriptor = streamDescriptor(options.streamDescriptor);
   return { type: "TRACE", trace: { type: "ERROR", emitted_at: Date.now(), error } };
 }
 
@@ -96,7 +103,10 @@ export function streamStatusTrace(descriptor: Descriptor, status: AirbyteStreamS
 }
 
 /** Example: `estimateTrace({ name: "users" }, { rows: 1000 })`. */
-export function estimateTrace(descriptor: Descriptor, estimate: { rows?: number; bytes?: number }): TraceMessage {
+export function estimateTrace(
+  descriptor: Descriptor,
+  estimate: { rows?: number; bytes?: number },
+): TraceMessage {
   const body: NonNullable<TraceMessage["trace"]["estimate"]> = { name: descriptor.name, type: "STREAM" };
   if (descriptor.namespace) body.namespace = descriptor.namespace;
   if (estimate.rows !== undefined) body.row_estimate = Math.round(estimate.rows);

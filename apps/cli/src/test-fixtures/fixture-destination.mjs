@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A protocol destination for the CLI's end-to-end tests: appends records to config.path (JSON
 // lines, relative to its working directory), fsyncs at each STATE and then echoes it, unless
-// config.echo is false.
+// config.echo is false. With config.linger_ms, it takes that long to finish once its input ends.
 import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
 import { createInterface } from "node:readline";
 
@@ -10,7 +10,11 @@ const spec = {
   connectionSpecification: {
     type: "object",
     required: ["path"],
-    properties: { path: { type: "string" }, echo: { type: "boolean", default: true } },
+    properties: {
+      path: { type: "string" },
+      echo: { type: "boolean", default: true },
+      linger_ms: { type: "integer", minimum: 0, default: 0 },
+    },
   },
 };
 
@@ -43,6 +47,7 @@ if (command === "spec") {
       if (config.echo) out(message);
     }
   }
+  if (config.linger_ms > 0) await new Promise((resolve) => setTimeout(resolve, config.linger_ms));
   flush();
   closeSync(fd);
 } else {
