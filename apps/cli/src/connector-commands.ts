@@ -1,19 +1,9 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFile } from "node:fs/promises";
 import { constants } from "node:os";
 import { listBuiltins } from "@weir/builtins";
-import { parseEntrypointArgs, systemError } from "@weir/cdk";
-import {
-  type AirbyteMessage,
-  type ConnectorCommand,
-  type ConnectorInvocation,
-  decodeMessageStream,
-  encodeMessages,
-  errorTrace,
-  logMessage,
-} from "@weir/protocol";
-import { createInProcessHandle } from "@weir/runtime";
+import { parseEntrypointArgs, runEntrypoint } from "@weir/cdk";
+import type { ConnectorCommand } from "@weir/protocol";
 import { describeFailureCause } from "./command-failure.js";
 import { splitCommandLine } from "./command-line.js";
 import { findBuiltinConnector } from "./connector-resolution.js";
@@ -28,7 +18,6 @@ export interface ConnectorCommandOptions {
   readonly command?: string | undefined;
 }
 
-const SIGNAL_EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 const USAGE_EXIT_CODE = 2;
 
 const usageError = (message: string): number => {
@@ -70,7 +59,9 @@ export async function runConnectorCommand(
     process.stderr.write(`✗ ${describeFailureCause(found.failure)}: ${found.failure.message}\n`);
     return 1;
   }
-  return runBuiltin(found.value, command, options);
+  // The connector's own bin, in this process: same messages, same exit code, by construction.
+  await runEntrypoint(found.value, contractArgs(command, options));
+  return typeof process.exitCode === "number" ? process.exitCode : 0;
 }
 
 /** Runs a foreign program with the contract's arguments, passing its output through untouched. */
@@ -105,115 +96,6 @@ async function runForeign(commandLine: string, args: readonly string[]): Promise
     process.off("SIGTERM", forward);
     process.off("SIGHUP", forward);
     process.off("SIGINT", ignoreInterrupt);
-  }
-}
-
-// The same messages as a connector's own bin, so both ways of running it read alike.
-async function readJsonFile(
-  option: string,
-  file: string,
-): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    return { ok: false, message: `Could not read the ${option} file ${file} (${code})` };
-  }
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    // The parser's message quotes the text, which may hold a password.
-    return { ok: false, message: `The ${option} file ${file} is not valid JSON` };
-  }
-}
-
-/** Protocol messages from stdin for `write`; other lines are reported and skipped, as the bin does. */
-async function* stdinMessages(
-  write: (messages: readonly AirbyteMessage[]) => void,
-): AsyncGenerator<readonly AirbyteMessage[]> {
-  for await (const lines of decodeMessageStream(process.stdin)) {
-    const batch: AirbyteMessage[] = [];
-    for (const line of lines) {
-      if (line.kind === "message") batch.push(line.message);
-      else if (line.kind === "noise") {
-        const text = line.text.length > 200 ? `${line.text.slice(0, 200)}…` : line.text;
-        write([
-          logMessage("WARN", `Skipped a stdin line that is not an Airbyte message (${line.reason}): ${text}`),
-        ]);
-      } else {
-        throw systemError(
-          `An input line of ${line.bytes} bytes is too long to read; it starts with ${line.head}`,
-        );
-      }
-    }
-    if (batch.length > 0) yield batch;
-  }
-}
-
-async function runBuiltin(
-  connector: Parameters<typeof createInProcessHandle>[0],
-  command: ConnectorCommand,
-  options: ConnectorCommandOptions,
-): Promise<number> {
-  let broken = false;
-  process.stdout.on("error", () => {
-    broken = true;
-    controller.abort(new Error("stdout closed"));
-  });
-  const writeNow = (messages: readonly AirbyteMessage[]) => {
-    if (!broken && messages.length > 0) process.stdout.write(encodeMessages(messages));
-  };
-  const write = async (messages: readonly AirbyteMessage[]) => {
-    if (broken || messages.length === 0) return;
-    if (process.stdout.write(encodeMessages(messages))) return;
-    await Promise.race([once(process.stdout, "drain"), once(process.stdout, "close")]).catch(() => undefined);
-  };
-
-  const files: Record<string, unknown> = {};
-  for (const name of ["config", "catalog", "state"] as const) {
-    const file = options[name];
-    if (file === undefined) continue;
-    const read = await readJsonFile(`--${name}`, file);
-    if (!read.ok) {
-      await write([errorTrace(read.message, "config_error")]);
-      return 1;
-    }
-    files[name] = read.value;
-  }
-  const { config, catalog, state } = files as { config: unknown; catalog: never; state: never };
-  const invocation: ConnectorInvocation =
-    command === "spec"
-      ? { command }
-      : command === "check" || command === "discover"
-        ? { command, config }
-        : command === "read"
-          ? { command, config, catalog, state }
-          : { command, config, catalog, input: stdinMessages(writeNow) };
-
-  const controller = new AbortController();
-  let received: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (received !== undefined) process.exit(SIGNAL_EXIT_CODES[signal] ?? 1);
-    received = signal;
-    controller.abort(new Error(`received ${signal}`));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  try {
-    const run = createInProcessHandle(connector).run(invocation, { signal: controller.signal });
-    let failed = false;
-    for await (const batch of run.messages) {
-      if (batch.some((m) => m.type === "TRACE" && m.trace.type === "ERROR")) failed = true;
-      await write(batch);
-    }
-    const exit = await run.exit;
-    if (received !== undefined) return SIGNAL_EXIT_CODES[received] ?? 1;
-    return failed || exit.code !== 0 ? 1 : 0;
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    if (command === "write") process.stdin.destroy();
   }
 }
 

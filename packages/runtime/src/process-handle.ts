@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
+import { waitForDrain } from "@weir/cdk";
 import {
   type AirbyteMessage,
   type ConnectorInvocation,
@@ -53,20 +54,8 @@ function spawnFailure(error: Error, file: string): RunFailure {
 
 /** Resolves on 'drain', or when the stream closed, failed, or the process is gone. */
 function drained(stream: Writable, exited: StopLatch): Promise<unknown> {
-  if (stream.destroyed) return Promise.resolve();
-  let done: () => void = () => undefined;
-  const event = new Promise<void>((resolve) => {
-    done = () => {
-      stream.off("drain", done);
-      stream.off("close", done);
-      stream.off("error", done);
-      resolve();
-    };
-    stream.on("drain", done);
-    stream.on("close", done);
-    stream.on("error", done);
-  });
-  return exited.race(event).finally(done);
+  // The listeners go when the stream drains or closes, which a dead process's stdin soon does.
+  return stream.destroyed ? Promise.resolve() : exited.race(waitForDrain(stream));
 }
 
 /** Lets an input's producer know nobody reads it any more, without waiting for it. */
