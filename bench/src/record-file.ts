@@ -1,5 +1,5 @@
-import { createWriteStream } from "node:fs";
 import { once } from "node:events";
+import { createWriteStream } from "node:fs";
 
 /** Bytes of filler that bring one RECORD line to about 500 bytes, like a typical table row. */
 const FILLER = "lorem ipsum dolor sit amet consectetur adipiscing elit ".repeat(5).slice(0, 250);
