@@ -263,12 +263,12 @@ describe("destination-duckdb writer", () => {
       yield [record("events", 2), state("events", 2), complete("events"), complete("users")];
     }
     const out: AirbyteMessage[] = [];
-    for await (const batch of runConnector(destinationDuckdb, {
-      command: "write",
-      config: session.config,
-      catalog,
-      input: input(),
-    })) {
+    // Interval 0: each input batch's states are flushed and echoed before the next batch is read.
+    for await (const batch of runConnector(
+      destinationDuckdb,
+      { command: "write", config: session.config, catalog, input: input() },
+      { flushIntervalMs: 0 },
+    )) {
       out.push(...batch);
       for (const message of batch) {
         if (message.type === "STATE")

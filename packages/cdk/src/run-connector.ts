@@ -16,6 +16,7 @@ import type {
   StreamDefinition,
 } from "./define.js";
 import { describeFailure } from "./failure-description.js";
+import { DEFAULT_FLUSH_EVERY_RECORDS, DEFAULT_FLUSH_INTERVAL_MS } from "./flush-policy.js";
 import { runWrite } from "./run-destination.js";
 import { RunLog } from "./run-log.js";
 import { runRead } from "./run-source.js";
@@ -27,6 +28,10 @@ export interface RunConnectorOptions {
   readonly signal?: AbortSignal;
   /** Records per STATE checkpoint at most; overrides the connector's `checkpointEvery`. */
   readonly checkpointEvery?: number;
+  /** `write`: flush (and echo the states waiting for it) at least this often, in ms; default 1000. */
+  readonly flushIntervalMs?: number;
+  /** `write`: flush (and echo the states waiting for it) once this many records are unflushed; default 50,000. */
+  readonly flushEveryRecords?: number;
 }
 
 /** The protocol version Weir speaks, announced in SPEC when the connector does not say, e.g. "0.18.0". */
@@ -80,7 +85,7 @@ async function* runCommand(
   invocation: ConnectorInvocation,
   log: RunLog,
   signal: AbortSignal,
-  checkpointEvery: number | undefined,
+  options: RunConnectorOptions,
 ): AsyncGenerator<readonly AirbyteMessage[]> {
   if (invocation.command === "spec") {
     yield [specMessage(specOf(connector))];
@@ -126,7 +131,7 @@ async function* runCommand(
         state: invocation.state,
         log,
         signal,
-        checkpointEvery: checkpointEvery ?? source.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
+        checkpointEvery: options.checkpointEvery ?? source.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
       });
       return;
     }
@@ -138,6 +143,8 @@ async function* runCommand(
         input: invocation.input,
         log,
         signal,
+        flushIntervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+        flushEveryRecords: options.flushEveryRecords ?? DEFAULT_FLUSH_EVERY_RECORDS,
       });
       return;
     }
@@ -160,7 +167,7 @@ export async function* runConnector(
   const log = new RunLog();
   const signal = options.signal ?? new AbortController().signal;
   try {
-    yield* runCommand(connector, invocation, log, signal, options.checkpointEvery);
+    yield* runCommand(connector, invocation, log, signal, options);
   } catch (error) {
     // Only a bug of the CDK (or a connector's spec that is not JSON Schema) gets here.
     yield log.withPending([

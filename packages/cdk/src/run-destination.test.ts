@@ -9,7 +9,7 @@ import {
 } from "@weir/protocol";
 import { describe, expect, it } from "vitest";
 import { defineDestination, type WriteResult } from "./define.js";
-import { runConnector } from "./run-connector.js";
+import { type RunConnectorOptions, runConnector } from "./run-connector.js";
 import { messageInput, runInProcess } from "./testing/run-in-process.js";
 import { expectProtocolMessages } from "./testing/source-conformance.js";
 
@@ -93,13 +93,19 @@ const write = (
   config: Config,
   input: AirbyteMessage[],
   batchSize = 100,
-) => runChecked(destination, { command: "write", config, catalog, input: messageInput(input, batchSize) });
+  options: RunConnectorOptions = {},
+) =>
+  runChecked(
+    destination,
+    { command: "write", config, catalog, input: messageInput(input, batchSize) },
+    options,
+  );
 
 const echoed = (states: readonly AirbyteStateMessage[]) =>
   states.map((s) => [s.stream?.stream_state, s.destinationStats?.recordCount]);
 
 describe("runConnector write", () => {
-  it("writes one batch per stream per input batch and echoes each state after a flush, in order", async () => {
+  it("writes one batch per stream per input batch and echoes the states after one flush, in order", async () => {
     const m = memoryDestination();
     const input = [
       ...users(1, 3),
@@ -115,8 +121,8 @@ describe("runConnector write", () => {
       "open",
       "write users 3",
       "write orders 2",
-      "flush",
       "write users 2",
+      // The input ended before the flush interval did: one flush covers all three states.
       "flush",
       "close true",
     ]);
@@ -235,7 +241,8 @@ describe("runConnector write", () => {
   it("closes with ok: false and stops at a failing write; earlier echoes stand", async () => {
     const m = memoryDestination();
     const input = [...users(1, 2), userState(2), ...users(3, 5), userState(5), complete("users")];
-    const result = await write(m.destination, { fail_on: 4 }, input, 3);
+    // Interval 0: the first batch's state is flushed and echoed before the next batch is read.
+    const result = await write(m.destination, { fail_on: 4 }, input, 3, { flushIntervalMs: 0 });
     expect(echoed(result.states)).toEqual([[{ cursor: 2 }, 2]]);
     expect(m.closes).toEqual([{ ok: false, completeStreams: [] }]);
     expect(result.errors).toMatchObject([
@@ -261,7 +268,7 @@ describe("runConnector write", () => {
     const result = await runChecked(
       m.destination,
       { command: "write", config: {}, catalog, input: input() },
-      { signal: controller.signal },
+      { signal: controller.signal, flushIntervalMs: 0 },
     );
     expect(Date.now() - started).toBeLessThan(2000);
     expect(echoed(result.states)).toEqual([[{ cursor: 2 }, 2]]);

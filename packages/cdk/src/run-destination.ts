@@ -8,12 +8,13 @@ import {
 import { ABORTED, abortableNext, releaseIterator } from "./abortable-next.js";
 import type { DestinationConnector, DestinationWriter } from "./define.js";
 import { describeFailure, type FailureDescription } from "./failure-description.js";
+import { FlushPolicy, type FlushSettings, TIMED_OUT, withinMs } from "./flush-policy.js";
 import type { RunLog } from "./run-log.js";
 
 type Destination = DestinationConnector<Record<string, unknown>>;
 
 /** What a `write` run needs besides the connector. */
-export interface WriteRun {
+export interface WriteRun extends FlushSettings {
   readonly config: Record<string, unknown>;
   readonly catalog: unknown;
   readonly input: AsyncIterable<readonly AirbyteMessage[]>;
@@ -70,7 +71,10 @@ class StateEchoes {
 
 /**
  * Runs `write`: records go to the writer in one batch per stream per input batch; each STATE is
- * echoed after `flush`, except those of deferred streams, which are echoed after `close` succeeds.
+ * echoed after a `flush` that followed every record before it, except those of deferred streams,
+ * which are echoed after `close` succeeds. One flush serves every state that arrived since the
+ * last one (see FlushPolicy): it comes when the interval or the record count says so, when the
+ * input pauses with echoes waiting, and when the input ends.
  */
 export async function* runWrite(
   destination: Destination,
@@ -85,6 +89,7 @@ export async function* runWrite(
     return;
   }
   const catalog = parsed.data;
+  const policy = new FlushPolicy(run);
   let writer: DestinationWriter;
   try {
     writer = await destination.open({ config: run.config, catalog, logger: log, signal });
@@ -98,32 +103,52 @@ export async function* runWrite(
   const ignored = new Set<string>();
   const echoes = new StateEchoes(writer);
   const buffers = new Map<string, AirbyteRecordMessage[]>();
-  let unflushed = false;
   let closed = false;
   let failure: FailureDescription | undefined;
   let aborted = false;
+  // Set once the input ended and the last echoes were handed out; until then, leaving the run
+  // (failure, abort, or a consumer that stops reading) closes the writer with `ok: false`.
+  let completed = false;
 
   const writeBuffers = async () => {
     if (buffers.size === 0) return;
     for (const [key, records] of buffers) {
       await writer.write(records);
       echoes.written(key, records.length);
+      policy.written(records.length);
     }
     buffers.clear();
-    unflushed = true;
+  };
+  const flush = async (): Promise<AirbyteMessage[]> => {
+    await writer.flush();
+    return policy.flushed();
   };
 
   const iterator = run.input[Symbol.asyncIterator]();
   let inputDone = false;
+  // The input's next batch, kept across an early flush so that no batch is lost or asked twice.
+  let pending: ReturnType<typeof abortableNext<readonly AirbyteMessage[]>> | undefined;
   try {
     for (;;) {
-      const next = await abortableNext(iterator, signal);
+      pending ??= abortableNext(iterator, signal);
+      let next: Awaited<typeof pending> | typeof TIMED_OUT;
+      if (policy.awaiting) {
+        // Echoes wait: a pause in the input must not hold them past the interval.
+        next = await withinMs(pending, policy.remainingMs());
+        if (next === TIMED_OUT) {
+          yield log.withPending(await flush());
+          continue;
+        }
+      } else next = await pending;
+      pending = undefined;
       if (next === ABORTED) {
         aborted = true;
         break;
       }
       if (next.done === true) {
         inputDone = true;
+        if (policy.awaiting) yield log.withPending(await flush());
+        completed = true;
         break;
       }
       const out: AirbyteMessage[] = [];
@@ -142,28 +167,32 @@ export async function* runWrite(
             );
           }
         } else if (message.type === "STATE") {
+          // Written first, so that the echo counts them and the next flush covers them.
           await writeBuffers();
-          if (unflushed) {
-            await writer.flush();
-            unflushed = false;
-          }
           const echo = echoes.echo(message);
-          if (echo !== undefined) out.push(echo);
+          const now = echo === undefined ? undefined : policy.admit(echo);
+          if (now !== undefined) out.push(now);
         } else if (message.type === "TRACE" && message.trace.stream_status?.status === "COMPLETE") {
           completeStreams.add(streamKey(message.trace.stream_status.stream_descriptor));
         }
       }
       await writeBuffers();
+      if (policy.due()) out.push(...(await flush()));
       const batch = log.withPending(out);
       if (batch.length > 0) yield batch;
     }
   } catch (error) {
     failure = describeFailure(error, "Writing records failed");
   } finally {
-    // After a failure or an abort the input may still be open: let its producer clean up.
-    if (!inputDone) await releaseIterator(iterator, aborted || signal.aborted);
-    // Reached without a failure or an abort only when the consumer stopped early.
-    if (!closed && (failure !== undefined || aborted || !inputDone)) {
+    // After a failure or an abort the input may still be open: let its producer clean up. With a
+    // `next()` still running (the consumer stopped during an early flush), `return()` would
+    // wait for it, and a silent input would hold this run forever.
+    if (!inputDone) {
+      pending?.catch(() => {});
+      await releaseIterator(iterator, aborted || signal.aborted || pending !== undefined);
+    }
+    // Echoes still awaiting a flush are dropped here: what they confirm is not durable.
+    if (!closed && !completed) {
       closed = true;
       try {
         await writer.close({ ok: false, completeStreams });

@@ -1,4 +1,4 @@
-import { type Connector, runConnector } from "@weir/cdk";
+import { type Connector, type RunConnectorOptions, runConnector } from "@weir/cdk";
 import type { AirbyteMessage, ConnectorInvocation } from "@weir/protocol";
 import type { ConnectorHandle, ConnectorRun, RunExit } from "./connector-handle.js";
 
@@ -11,9 +11,10 @@ function runInProcess(
   connector: Connector,
   invocation: ConnectorInvocation,
   signal: AbortSignal | undefined,
+  runnerOptions: Omit<RunConnectorOptions, "signal">,
 ): ConnectorRun {
   const controller = new AbortController();
-  const inner = runConnector(connector, invocation, { signal: controller.signal });
+  const inner = runConnector(connector, invocation, { ...runnerOptions, signal: controller.signal });
   const tail: string[] = [];
   let failed = false;
   let killed = false;
@@ -102,9 +103,12 @@ function runInProcess(
  * A built-in connector run in this process through the CDK's runner: messages are passed as
  * objects, never as JSON text. Example: `createInProcessHandle(sourceFaker).run({ command: "spec" })`.
  */
-export function createInProcessHandle(connector: Connector): ConnectorHandle {
+export function createInProcessHandle(
+  connector: Connector,
+  runnerOptions: Omit<RunConnectorOptions, "signal"> = {},
+): ConnectorHandle {
   return {
     description: `built-in ${connector.name}`,
-    run: (invocation, options) => runInProcess(connector, invocation, options?.signal),
+    run: (invocation, options) => runInProcess(connector, invocation, options?.signal, runnerOptions),
   };
 }

@@ -28,7 +28,12 @@ function setup(sourceConfig: CountingConfig, destinationConfig: RecordingConfig 
   const options: SyncOptions = {
     source: { handle: createInProcessHandle(countingSource(sourceProbe)), config: sourceConfig },
     destination: {
-      handle: tapHandle(createInProcessHandle(recordingDestination(destinationProbe, sourceProbe)), echoed),
+      // A flush at every state, so each test knows exactly which states an echo can commit: the
+      // driver's rules are under test here, not the kit's flush policy.
+      handle: tapHandle(
+        createInProcessHandle(recordingDestination(destinationProbe, sourceProbe), { flushIntervalMs: 0 }),
+        echoed,
+      ),
       config: destinationConfig,
     },
     catalog: usersCatalog,
