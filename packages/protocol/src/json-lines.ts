@@ -111,6 +111,18 @@ export function rawLineOf(message: AirbyteMessage): string | undefined {
   return rawLines.get(message);
 }
 
+const OPEN_BRACE = 0x7b;
+
+// Where the first non-blank character is, without copying the line as trimStart() would.
+function firstNonBlank(text: string): number {
+  let i = 0;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return i;
+    i++;
+  }
+}
+
 const noise = (text: string, reason: string): ParsedLine => ({ kind: "noise", text, reason });
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -125,7 +137,7 @@ export function parseLine(line: string): ParsedLine {
   let text = line.endsWith("\r") ? line.slice(0, -1) : line;
   // A byte-order mark before the first line is an encoding artefact, not content.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trimStart()[0] !== "{") return noise(text, "not a JSON object");
+  if (text.charCodeAt(firstNonBlank(text)) !== OPEN_BRACE) return noise(text, "not a JSON object");
   let value: unknown;
   try {
     value = JSON.parse(text);
