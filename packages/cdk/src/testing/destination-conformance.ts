@@ -11,6 +11,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { validateConfig } from "../config-validation.js";
 import type { DestinationConnector } from "../define.js";
+import { itChecksConfigs } from "./check-conformance.js";
 import { messageInput, runInProcess } from "./run-in-process.js";
 import { expectProtocolMessages } from "./source-conformance.js";
 import { specProblems } from "./spec-checks.js";
@@ -136,19 +137,7 @@ export function describeDestinationConformance(
       expect(validation.ok ? "valid" : validation.message).toBe("valid");
     });
 
-    it("check: SUCCEEDED with the config", async () => {
-      const result = await runInProcess(connector, { command: "check", config: options.config() });
-      expectProtocolMessages(result);
-      expect(result.connectionStatus).toEqual({ status: "SUCCEEDED" });
-    });
-
-    it("check: FAILED, with a message, for the invalid config", async (ctx) => {
-      if (options.invalidConfig === undefined) ctx.skip("no invalidConfig given");
-      const result = await runInProcess(connector, { command: "check", config: options.invalidConfig });
-      expectProtocolMessages(result);
-      expect(result.connectionStatus?.status).toBe("FAILED");
-      expect(result.connectionStatus?.message).toBeTruthy();
-    });
+    itChecksConfigs(connector, options.config, options.invalidConfig);
 
     it("write: echoes every state in order, after its records, and keeps every record", async () => {
       const config = options.config();

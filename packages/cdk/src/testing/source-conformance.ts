@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { validateConfig } from "../config-validation.js";
 import type { SourceConnector } from "../define.js";
 import { catalogProblems, createRecordChecker } from "./catalog-checks.js";
+import { itChecksConfigs } from "./check-conformance.js";
 import { type InProcessResult, runInProcess, streamStatuses } from "./run-in-process.js";
 import { specProblems } from "./spec-checks.js";
 
@@ -101,21 +102,7 @@ export function describeSourceConformance(
       expect(validation.ok ? "valid" : validation.message).toBe("valid");
     });
 
-    it("check: SUCCEEDED with the config", async () => {
-      const result = await runInProcess(connector, { command: "check", config: options.config });
-      expectProtocolMessages(result);
-      expect(result.messages.filter((m) => m.type === "CONNECTION_STATUS")).toHaveLength(1);
-      expect(result.connectionStatus).toEqual({ status: "SUCCEEDED" });
-      expect(result.errors).toEqual([]);
-    });
-
-    it("check: FAILED, with a message, for the invalid config", async (ctx) => {
-      if (options.invalidConfig === undefined) ctx.skip("no invalidConfig given");
-      const result = await runInProcess(connector, { command: "check", config: options.invalidConfig });
-      expectProtocolMessages(result);
-      expect(result.connectionStatus?.status).toBe("FAILED");
-      expect(result.connectionStatus?.message).toBeTruthy();
-    });
+    itChecksConfigs(connector, () => options.config, options.invalidConfig);
 
     it("discover: one CATALOG with unique streams, valid schemas, keys and cursors in the schema", async () => {
       const result = await discover();
