@@ -1,13 +1,19 @@
 export type { ConnectorCommand, ConnectorInvocation } from "./invocation.js";
 export {
+  ByteLineSplitter,
   DEFAULT_MAX_LINE_BYTES,
+  type DecodedLines,
   decodeMessageStream,
+  encodeMessageBytes,
   encodeMessages,
+  type LineHandler,
   LineSplitter,
+  MessageDecoder,
   type OversizedLine,
   type ParsedLine,
   parseLine,
-  rawLineOf,
+  parseLineBytes,
+  type SkippedLine,
   type SplitLine,
   serializeMessage,
 } from "./json-lines.js";
@@ -25,5 +31,6 @@ export {
   streamStateMessage,
   streamStatusTrace,
 } from "./message-builders.js";
+export { plainRecordMessage, rawLineLength, rawLineOf } from "./piped-record.js";
 export { createProtocolValidator, type ProtocolValidator } from "./protocol-validator.js";
 export * from "./schemas.js";

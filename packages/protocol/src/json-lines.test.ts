@@ -2,15 +2,17 @@ import { describe, expect, it } from "vitest";
 import {
   DEFAULT_MAX_LINE_BYTES,
   decodeMessageStream,
+  encodeMessageBytes,
   encodeMessages,
   LineSplitter,
   type ParsedLine,
   parseLine,
-  rawLineOf,
+  parseLineBytes,
   type SplitLine,
   serializeMessage,
 } from "./json-lines.js";
 import { logMessage, recordMessage } from "./message-builders.js";
+import { rawLineOf } from "./piped-record.js";
 import { sampleMessages } from "./sample-messages.js";
 import type { AirbyteMessage } from "./schemas.js";
 
@@ -234,16 +236,39 @@ describe("serializeMessage and encodeMessages", () => {
   it("write a RECORD read off a pipe as the bytes it came in as, big numbers included", () => {
     const line =
       '{ "record": {"stream":"u", "data": {"id": 99999999999999999}, "emitted_at": 1}, "type": "RECORD" }';
-    const parsed = parseLine(`${line}\r`);
+    const parsed = parseLineBytes(Buffer.from(`  ${line}\r`));
     if (parsed.kind !== "message") throw new Error("expected a message");
-    expect(rawLineOf(parsed.message)).toBe(line);
-    expect(encodeMessages([parsed.message, logMessage("INFO", "x")])).toBe(
-      `${line}\n${serializeMessage(logMessage("INFO", "x"))}\n`,
+    expect(rawLineOf(parsed.message)?.toString()).toBe(line);
+    const log = serializeMessage(logMessage("INFO", "x"));
+    expect(encodeMessages([parsed.message, logMessage("INFO", "x")])).toBe(`${line}\n${log}\n`);
+    expect(encodeMessageBytes([parsed.message, logMessage("INFO", "x")]).toString()).toBe(
+      `${line}\n${log}\n`,
     );
     // A new message built from it is serialised afresh.
     const changed = recordMessage("u", { id: 1 }, { emittedAt: 1 });
     expect(rawLineOf(changed)).toBeUndefined();
     expect(encodeMessages([changed])).toBe(`${JSON.stringify(changed)}\n`);
+    expect(encodeMessageBytes([])).toHaveLength(0);
+  });
+
+  it("stop reusing the bytes once the data was read, so changes made in place are written", () => {
+    const parsed = parseLineBytes(
+      Buffer.from('{"type":"RECORD","record":{"stream":"u","data":{"id":1},"emitted_at":1}}'),
+    );
+    if (parsed.kind !== "message" || parsed.message.type !== "RECORD") throw new Error("expected a record");
+    const record = parsed.message.record;
+    expect(record.data).toEqual({ id: 1 });
+    (record.data as { id: number }).id = 2;
+    expect(rawLineOf(parsed.message)).toBeUndefined();
+    expect(encodeMessageBytes([parsed.message]).toString()).toBe(
+      '{"type":"RECORD","record":{"stream":"u","emitted_at":1,"data":{"id":2}}}\n',
+    );
+    const spread = { ...parsed.message, record: { ...record, data: { id: 3 } } };
+    expect(rawLineOf(spread as AirbyteMessage)).toBeUndefined();
+    expect(JSON.parse(encodeMessages([spread as AirbyteMessage]))).toEqual({
+      type: "RECORD",
+      record: { stream: "u", emitted_at: 1, data: { id: 3 } },
+    });
   });
 });
 

@@ -1,3 +1,5 @@
+import { copyRawLine, pipedRecord, rawLineLength, rawLineOf } from "./piped-record.js";
+import { scanRecordLine } from "./record-line-scanner.js";
 import { AirbyteMessage } from "./schemas.js";
 
 /** A line too long to keep: its size in bytes and its first bytes, for the error message. */
@@ -26,13 +28,17 @@ function headOf(parts: readonly Buffer[]): string {
   return Buffer.concat(parts, Math.min(HEAD_BYTES, total)).toString("utf8");
 }
 
+/** Receives the lines a ByteLineSplitter finds: `buffer` from `start` to `end` (the newline or the buffer's end). */
+export type LineHandler = (buffer: Buffer, start: number, end: number) => void;
+
 /**
- * Splits a byte stream into lines. A line spread over many chunks is joined once, when its
- * end arrives, so long lines cost linear time; a line past `maxLineBytes` is not buffered
- * further but reported as oversized.
- * Example: `const s = new LineSplitter(); s.push(Buffer.from("a\nb")); s.end() // ["b"]`
+ * Splits a byte stream into lines without copying them: a line inside one chunk is handed over
+ * as its place in that chunk, so a chunk must not be changed after it was pushed. A line spread
+ * over many chunks is joined once, when its end arrives, so long lines cost linear time; a line
+ * past `maxLineBytes` is not buffered further but reported as oversized.
+ * Example: `new ByteLineSplitter().push(chunk, (b, s, e) => console.log(b.toString("utf8", s, e)), console.warn)`
  */
-export class LineSplitter {
+export class ByteLineSplitter {
   readonly #maxLineBytes: number;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
@@ -42,22 +48,23 @@ export class LineSplitter {
     this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   }
 
-  push(chunk: Buffer): SplitLine[] {
-    const lines: SplitLine[] = [];
+  push(chunk: Buffer, onLine: LineHandler, onOversized: (line: OversizedLine) => void): void {
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(NEWLINE, start);
       if (nl === -1) break;
-      lines.push(this.#finish(chunk, start, nl));
+      if (this.#discarding === undefined && this.#pendingBytes === 0 && nl - start <= this.#maxLineBytes) {
+        onLine(chunk, start, nl);
+      } else this.#finish(chunk, start, nl, onLine, onOversized);
       start = nl + 1;
     }
     if (start < chunk.length) this.#keep(chunk, start);
-    return lines;
   }
 
-  end(): SplitLine[] {
-    if (this.#discarding === undefined && this.#pendingBytes === 0) return [];
-    return [this.#finish(Buffer.alloc(0), 0, 0)];
+  /** Hands over the last line, when the stream did not end with a newline. */
+  end(onLine: LineHandler, onOversized: (line: OversizedLine) => void): void {
+    if (this.#discarding === undefined && this.#pendingBytes === 0) return;
+    this.#finish(Buffer.alloc(0), 0, 0, onLine, onOversized);
   }
 
   #keep(chunk: Buffer, start: number): void {
@@ -73,42 +80,70 @@ export class LineSplitter {
       this.#pendingBytes = 0;
       return;
     }
-    // Copy: the caller may reuse the chunk's memory after push() returns.
+    // Copy: the pending part must not pin the whole chunk (or follow a caller that reuses it).
     this.#pending.push(Buffer.from(chunk.subarray(start)));
     this.#pendingBytes += bytes;
   }
 
-  #finish(chunk: Buffer, start: number, end: number): SplitLine {
+  #finish(
+    chunk: Buffer,
+    start: number,
+    end: number,
+    onLine: LineHandler,
+    onOversized: (line: OversizedLine) => void,
+  ): void {
     if (this.#discarding !== undefined) {
       const { bytes, head } = this.#discarding;
       this.#discarding = undefined;
-      return { oversized: true, bytes: bytes + (end - start), head };
+      onOversized({ oversized: true, bytes: bytes + (end - start), head });
+      return;
     }
-    if (this.#pendingBytes + (end - start) > this.#maxLineBytes) {
+    const bytes = this.#pendingBytes + (end - start);
+    if (bytes > this.#maxLineBytes) {
       const head = headOf([...this.#pending, chunk.subarray(start, end)]);
-      const bytes = this.#pendingBytes + (end - start);
       this.#pending = [];
       this.#pendingBytes = 0;
-      return { oversized: true, bytes, head };
+      onOversized({ oversized: true, bytes, head });
+      return;
     }
-    if (this.#pendingBytes === 0) return chunk.toString("utf8", start, end);
     this.#pending.push(chunk.subarray(start, end));
-    const line = Buffer.concat(this.#pending, this.#pendingBytes + (end - start)).toString("utf8");
+    const line = Buffer.concat(this.#pending, bytes);
     this.#pending = [];
     this.#pendingBytes = 0;
-    return line;
+    onLine(line, 0, line.length);
   }
 }
 
-// The text each RECORD was parsed from. A record passed from one process to another unchanged
-// is written out as the bytes it came in as, instead of being serialised again: that halves the
-// per-record work of a process-to-process pipe. Messages are treated as immutable: code that
-// changes a record builds a new message object, which has no raw line.
-const rawLines = new WeakMap<object, string>();
+/**
+ * Splits a byte stream into lines of text; see ByteLineSplitter. The chunk may be reused once
+ * push() returns. Example: `const s = new LineSplitter(); s.push(Buffer.from("a\nb")); s.end() // ["b"]`
+ */
+export class LineSplitter {
+  readonly #bytes: ByteLineSplitter;
+  #lines: SplitLine[] = [];
+  readonly #onLine: LineHandler = (buffer, start, end) =>
+    this.#lines.push(buffer.toString("utf8", start, end));
+  readonly #onOversized = (line: OversizedLine) => this.#lines.push(line);
 
-/** The line a message was parsed from, if it is a RECORD that came off a pipe unchanged. */
-export function rawLineOf(message: AirbyteMessage): string | undefined {
-  return rawLines.get(message);
+  constructor(options: { maxLineBytes?: number } = {}) {
+    this.#bytes = new ByteLineSplitter(options);
+  }
+
+  push(chunk: Buffer): SplitLine[] {
+    this.#bytes.push(chunk, this.#onLine, this.#onOversized);
+    return this.#take();
+  }
+
+  end(): SplitLine[] {
+    this.#bytes.end(this.#onLine, this.#onOversized);
+    return this.#take();
+  }
+
+  #take(): SplitLine[] {
+    const lines = this.#lines;
+    this.#lines = [];
+    return lines;
+  }
 }
 
 const OPEN_BRACE = 0x7b;
@@ -154,7 +189,6 @@ export function parseLine(line: string): ParsedLine {
       isObject(record.data) &&
       typeof record.emitted_at === "number"
     ) {
-      rawLines.set(value, text);
       return { kind: "message", message: value as AirbyteMessage };
     }
     return noise(text, "RECORD without stream, data object or numeric emitted_at");
@@ -174,18 +208,93 @@ export function serializeMessage(message: AirbyteMessage): string {
 /** Messages as JSON lines, each ending in a newline, ready for a pipe. */
 export function encodeMessages(messages: readonly AirbyteMessage[]): string {
   let out = "";
-  for (const message of messages) out += `${rawLines.get(message) ?? JSON.stringify(message)}\n`;
+  for (const message of messages)
+    out += `${rawLineOf(message)?.toString("utf8") ?? JSON.stringify(message)}\n`;
   return out;
 }
 
-function parseSplit(line: SplitLine, out: ParsedLine[]): void {
-  if (typeof line !== "string") {
-    out.push({ kind: "oversized", bytes: line.bytes, head: line.head });
-    return;
+/**
+ * Messages as JSON lines in one Buffer: a RECORD that came off a pipe unchanged is copied as
+ * the bytes it came in as. Example: `stdin.write(encodeMessageBytes(batch))`.
+ */
+export function encodeMessageBytes(messages: readonly AirbyteMessage[]): Buffer {
+  // Serialised lines of the messages without a raw line, by index; raw lines are copied in place.
+  const fresh: (Buffer | undefined)[] = new Array(messages.length);
+  let total = 0;
+  for (let k = 0; k < messages.length; k++) {
+    const message = messages[k] as AirbyteMessage;
+    let length = rawLineLength(message);
+    if (length < 0) {
+      const line = Buffer.from(JSON.stringify(message));
+      fresh[k] = line;
+      length = line.length;
+    }
+    total += length + 1;
   }
-  // Blank lines carry nothing, not even noise worth logging.
-  if (line.length === 0 || line === "\r") return;
-  out.push(parseLine(line));
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (let k = 0; k < messages.length; k++) {
+    const line = fresh[k];
+    at += line === undefined ? copyRawLine(messages[k] as AirbyteMessage, out, at) : line.copy(out, at);
+    out[at++] = NEWLINE;
+  }
+  return out;
+}
+
+/**
+ * Parses one line given as bytes: a plain RECORD is scanned, not built (see pipedRecord);
+ * everything else as parseLine does. Example: `parseLineBytes(Buffer.from("{}")).kind // "noise"`
+ */
+export function parseLineBytes(line: Buffer): ParsedLine {
+  const shape = scanRecordLine(line, 0, line.length);
+  if (shape !== undefined) return { kind: "message", message: pipedRecord(line, shape) };
+  return parseLine(line.toString("utf8"));
+}
+
+/** A line that is not a protocol message: noise to log, or a line too long to read. */
+export type SkippedLine = Exclude<ParsedLine, { kind: "message" }>;
+
+/** Where a MessageDecoder puts what it finds, in the order of the lines. */
+export interface DecodedLines {
+  message(message: AirbyteMessage): void;
+  skipped(line: SkippedLine): void;
+}
+
+/**
+ * Decodes a byte stream into protocol messages, line by line, with no object per line but the
+ * message itself: plain RECORDs are scanned in place (see pipedRecord), other lines parsed.
+ * Blank lines are dropped. Example:
+ * `const d = new MessageDecoder({ message: (m) => out.push(m), skipped: log }); d.push(chunk); d.end()`
+ */
+export class MessageDecoder {
+  readonly #splitter: ByteLineSplitter;
+  readonly #onLine: LineHandler;
+  readonly #onOversized: (line: OversizedLine) => void;
+
+  constructor(sink: DecodedLines, options: { maxLineBytes?: number } = {}) {
+    this.#splitter = new ByteLineSplitter(options);
+    this.#onLine = (buffer, start, end) => {
+      // Blank lines carry nothing, not even noise worth logging.
+      if (end === start || (end === start + 1 && buffer[start] === 0x0d)) return;
+      const shape = scanRecordLine(buffer, start, end);
+      if (shape !== undefined) {
+        sink.message(pipedRecord(buffer, shape));
+        return;
+      }
+      const parsed = parseLine(buffer.toString("utf8", start, end));
+      if (parsed.kind === "message") sink.message(parsed.message);
+      else sink.skipped(parsed);
+    };
+    this.#onOversized = (line) => sink.skipped({ kind: "oversized", bytes: line.bytes, head: line.head });
+  }
+
+  push(chunk: Buffer): void {
+    this.#splitter.push(chunk, this.#onLine, this.#onOversized);
+  }
+
+  end(): void {
+    this.#splitter.end(this.#onLine, this.#onOversized);
+  }
 }
 
 /**
@@ -196,15 +305,18 @@ export async function* decodeMessageStream(
   source: AsyncIterable<Buffer | string>,
   options: { maxLineBytes?: number } = {},
 ): AsyncGenerator<ParsedLine[]> {
-  const splitter = new LineSplitter(options);
+  let batch: ParsedLine[] = [];
+  const decoder = new MessageDecoder(
+    { message: (message) => batch.push({ kind: "message", message }), skipped: (line) => batch.push(line) },
+    options,
+  );
   for await (const chunk of source) {
-    const batch: ParsedLine[] = [];
-    for (const line of splitter.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk)) {
-      parseSplit(line, batch);
+    decoder.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+    if (batch.length > 0) {
+      yield batch;
+      batch = [];
     }
-    if (batch.length > 0) yield batch;
   }
-  const rest: ParsedLine[] = [];
-  for (const line of splitter.end()) parseSplit(line, rest);
-  if (rest.length > 0) yield rest;
+  decoder.end();
+  if (batch.length > 0) yield batch;
 }

@@ -1,5 +1,5 @@
 import { type Connector, type RunConnectorOptions, runConnector } from "@weir/cdk";
-import type { AirbyteMessage, ConnectorInvocation } from "@weir/protocol";
+import { type AirbyteMessage, type ConnectorInvocation, plainRecordMessage } from "@weir/protocol";
 import type { ConnectorHandle, ConnectorRun, RunExit } from "./connector-handle.js";
 
 type Batch = readonly AirbyteMessage[];
@@ -14,7 +14,10 @@ function runInProcess(
   runnerOptions: Omit<RunConnectorOptions, "signal">,
 ): ConnectorRun {
   const controller = new AbortController();
-  const inner = runConnector(connector, invocation, { ...runnerOptions, signal: controller.signal });
+  const inner = runConnector(connector, withPlainRecords(invocation), {
+    ...runnerOptions,
+    signal: controller.signal,
+  });
   const tail: string[] = [];
   let failed = false;
   let killed = false;
@@ -97,6 +100,17 @@ function runInProcess(
     },
   };
   return { messages: { [Symbol.asyncIterator]: () => iterator }, exit, kill };
+}
+
+// Records read off a pipe parse their data lazily (see pipedRecord); a connector gets plain
+// objects, which it may copy and spread as it likes.
+function withPlainRecords(invocation: ConnectorInvocation): ConnectorInvocation {
+  if (invocation.command !== "write") return invocation;
+  const source = invocation.input;
+  async function* plain(): AsyncGenerator<readonly AirbyteMessage[]> {
+    for await (const batch of source) yield batch.map(plainRecordMessage);
+  }
+  return { ...invocation, input: plain() };
 }
 
 /**

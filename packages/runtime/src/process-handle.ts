@@ -6,10 +6,10 @@ import {
   type AirbyteMessage,
   type ConnectorInvocation,
   DEFAULT_MAX_LINE_BYTES,
-  decodeMessageStream,
-  encodeMessages,
+  encodeMessageBytes,
   LineSplitter,
   logMessage,
+  MessageDecoder,
   type SplitLine,
 } from "@weir/protocol";
 import type { ConnectorHandle, ConnectorRun, RunExit, RunFailure } from "./connector-handle.js";
@@ -188,32 +188,47 @@ class ProcessRun {
 
   async #readStdout(stdout: Readable): Promise<void> {
     const maxLineBytes = this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    let out: AirbyteMessage[] = [];
+    let oversized: { bytes: number; head: string } | undefined;
+    // Nothing after a lost line may be delivered: a later STATE would claim the lost record.
+    const decoder = new MessageDecoder(
+      {
+        message: (message) => {
+          if (oversized === undefined) out.push(message);
+        },
+        skipped: (line) => {
+          if (oversized !== undefined) return;
+          if (line.kind === "noise") out.push(logMessage("INFO", clip(line.text)));
+          else oversized = line;
+        },
+      },
+      { maxLineBytes },
+    );
     // Once nobody takes the output, it is still read (and dropped) so the connector never blocks on a full pipe.
     let discard = false;
+    const deliver = async (): Promise<void> => {
+      const batch = out;
+      out = [];
+      if (batch.length > 0 && !(await this.messages.push(batch))) discard = true;
+      if (oversized !== undefined) {
+        discard = true;
+        this.#failure ??= {
+          type: "system_error",
+          message: `${this.description} printed a line of ${oversized.bytes} bytes (${mib(oversized.bytes)}), over the limit of ${maxLineBytes} bytes (${mib(maxLineBytes)})`,
+          internalMessage: `the line starts with: ${oversized.head}`,
+        };
+        this.kill();
+      }
+    };
     try {
-      for await (const lines of decodeMessageStream(stdout, { maxLineBytes })) {
+      for await (const chunk of stdout) {
         if (discard) continue;
-        const out: AirbyteMessage[] = [];
-        let oversized: { bytes: number; head: string } | undefined;
-        for (const line of lines) {
-          if (line.kind === "message") out.push(line.message);
-          else if (line.kind === "noise") out.push(logMessage("INFO", clip(line.text)));
-          else {
-            oversized = line;
-            break;
-          }
-        }
-        if (out.length > 0 && !(await this.messages.push(out))) discard = true;
-        if (oversized !== undefined) {
-          // Nothing after a lost line may be delivered: a later STATE would claim the lost record.
-          discard = true;
-          this.#failure ??= {
-            type: "system_error",
-            message: `${this.description} printed a line of ${oversized.bytes} bytes (${mib(oversized.bytes)}), over the limit of ${maxLineBytes} bytes (${mib(maxLineBytes)})`,
-            internalMessage: `the line starts with: ${oversized.head}`,
-          };
-          this.kill();
-        }
+        decoder.push(chunk as Buffer);
+        await deliver();
+      }
+      if (!discard) {
+        decoder.end();
+        await deliver();
       }
     } catch (error) {
       this.#pushTail(`reading the output failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -271,7 +286,7 @@ class ProcessRun {
         }
         if (broken || stdin.destroyed) break;
         if (next.value.length === 0) continue;
-        if (!stdin.write(encodeMessages(next.value))) await drained(stdin, exited);
+        if (!stdin.write(encodeMessageBytes(next.value))) await drained(stdin, exited);
       }
     } catch {
       // The producer of the input failed and reports that itself; the destination sees its input end.

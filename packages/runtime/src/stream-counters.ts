@@ -3,7 +3,7 @@ import {
   type AirbyteStreamStatus,
   type ConfiguredAirbyteCatalog,
   type RecordMessage,
-  rawLineOf,
+  rawLineLength,
   streamKey,
 } from "@weir/protocol";
 import { stateKind } from "./state-ledger.js";
@@ -84,9 +84,9 @@ export class StreamCounters {
       this.#countUnknown(record.stream, record.namespace);
       return -1;
     }
-    const raw = rawLineOf(message);
+    const raw = rawLineLength(message);
     let size: number;
-    if (raw !== undefined) size = raw.length + 1;
+    if (raw >= 0) size = raw + 1;
     else if (counter.objects++ % SAMPLE_EVERY === 0) {
       size = JSON.stringify(message).length + 1;
       counter.sampledChars += size;
