@@ -37,12 +37,19 @@ program
   .argument("<pipeline>", "the pipeline file (YAML)")
   .option("--state-dir <dir>", "where state and logs are kept (default: .weir/ beside the pipeline file)")
   .option("--full-refresh", "ignore the saved state: read every stream in full and overwrite it")
+  .option("--state <file>", "start from this state instead of the saved one (e.g. a state Airbyte stored)")
   .option("--json", "print only one JSON object on stdout when done")
   .option("--verbose", "show every connector log line, and progress lines when stderr is not a terminal")
   .action(
     (
       pipeline: string,
-      options: { stateDir?: string; fullRefresh: boolean; json: boolean; verbose: boolean },
+      options: {
+        stateDir?: string;
+        fullRefresh: boolean;
+        state?: string;
+        json: boolean;
+        verbose: boolean;
+      },
     ) => run(() => runSyncCommand(pipeline, options)),
   );
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import path from "node:path";
-import { AirbyteStateMessage } from "@weir/protocol";
+import { AirbyteStateMessage, parseExactJson, stringifyExact } from "@weir/protocol";
 import { z } from "zod";
 import type { Outcome } from "./command-failure.js";
 
@@ -55,7 +55,8 @@ export async function readStateFile(file: string): Promise<Outcome<StateFile | u
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // The text is kept: states go back to the source exactly as it wrote them (see stringifyExact).
+    json = parseExactJson(text);
   } catch (error) {
     return damaged(file, `not valid JSON (${(error as Error).message})`);
   }
@@ -70,7 +71,8 @@ export async function readStateFile(file: string): Promise<Outcome<StateFile | u
       `unexpected content at ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? ""}`,
     );
   }
-  return { ok: true, value: parsed.data as StateFile };
+  // The checked value itself, not the schema's copy of it, which has no remembered text.
+  return { ok: true, value: json as StateFile };
 }
 
 const damaged = (file: string, why: string): Outcome<never> => ({
@@ -102,7 +104,7 @@ export async function writeStateFile(
   try {
     const handle = await open(temp, "w", 0o600);
     try {
-      await handle.writeFile(`${JSON.stringify(body, null, 2)}\n`);
+      await handle.writeFile(`${stringifyExact(body, 2)}\n`);
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,13 +1,20 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { AirbyteStateMessage } from "@weir/protocol";
-import { mergeCommittedState, runSync, type SyncLogEntry } from "@weir/runtime";
+import type { AirbyteStateMessage, StateInput } from "@weir/protocol";
+import {
+  mergeCommittedState,
+  runSync,
+  type SyncLogEntry,
+  sourceStateInput,
+  stateMessagesOf,
+} from "@weir/runtime";
 import { attemptLogPath, openAttemptLog } from "./attempt-log.js";
 import type { CommandFailure } from "./command-failure.js";
 import { pruneAttemptLogs } from "./log-retention.js";
 import { loadPipelineFile } from "./pipeline-file.js";
 import { acquirePipelineLock } from "./pipeline-lock.js";
 import { createProgressView } from "./progress-view.js";
+import { readStateOverride } from "./state-override.js";
 import {
   createStateWriter,
   defaultStateDir,
@@ -22,6 +29,8 @@ import { prepareSync } from "./sync-preparation.js";
 export interface SyncCommandOptions {
   readonly stateDir?: string | undefined;
   readonly fullRefresh: boolean;
+  /** A state file to start from instead of the saved state (e.g. one Airbyte stored). */
+  readonly state?: string | undefined;
   readonly json: boolean;
   readonly verbose: boolean;
 }
@@ -84,6 +93,19 @@ export async function runSyncCommand(pipelineArg: string, options: SyncCommandOp
 
   const loaded = await loadPipelineFile(pipelineArg);
   if (!loaded.ok) return fail(loaded.failure);
+  let override: StateInput | undefined;
+  if (options.state !== undefined && options.fullRefresh) {
+    return fail({
+      type: "config_error",
+      origin: "platform",
+      message: "--state and --full-refresh exclude each other: a full refresh reads without any state",
+    });
+  }
+  if (options.state !== undefined) {
+    const read = await readStateOverride(path.resolve(options.state));
+    if (!read.ok) return fail(read.failure);
+    override = read.value;
+  }
   const pipeline = loaded.value;
   const stateDir =
     options.stateDir === undefined ? defaultStateDir(pipeline.path) : path.resolve(options.stateDir);
@@ -139,7 +161,8 @@ export async function runSyncCommand(pipelineArg: string, options: SyncCommandOp
     process.chdir(pipeline.dir);
     const stored = await readStateFile(stateFile);
     if (!stored.ok) return fail(stored.failure, files);
-    const storedState: readonly AirbyteStateMessage[] = stored.value?.state ?? [];
+    const storedState: readonly AirbyteStateMessage[] =
+      override === undefined ? (stored.value?.state ?? []) : stateMessagesOf(override);
     if (stored.value !== undefined && stored.value.pipeline !== pipeline.path) {
       notes.push(
         `the state file was written for ${stored.value.pipeline}; it now belongs to ${pipeline.path}`,
@@ -163,7 +186,8 @@ export async function runSyncCommand(pipelineArg: string, options: SyncCommandOp
       destination: prepared.value.destination,
       catalog: prepared.value.catalog,
       // --full-refresh reads everything again: the source gets no state.
-      state: options.fullRefresh || storedState.length === 0 ? undefined : [...storedState],
+      // A LEGACY state goes back as its bare blob; a --state file exactly as it was given.
+      state: options.fullRefresh ? undefined : (override ?? sourceStateInput(storedState)),
       signal: controller.signal,
       heartbeatTimeoutMs: pipeline.heartbeatTimeoutMs,
       onStateCommitted: (state) => {

@@ -1,3 +1,4 @@
+export { parseExactJson, rememberJsonText, stringifyExact } from "./exact-json.js";
 export type { ConnectorCommand, ConnectorInvocation } from "./invocation.js";
 export {
   ByteLineSplitter,

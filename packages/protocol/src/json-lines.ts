@@ -1,3 +1,4 @@
+import { rememberJsonText, stringifyExact } from "./exact-json.js";
 import { copyRawLine, pipedRecord, rawLineLength, rawLineOf } from "./piped-record.js";
 import { scanRecordLine } from "./record-line-scanner.js";
 import { AirbyteMessage } from "./schemas.js";
@@ -194,22 +195,26 @@ export function parseLine(line: string): ParsedLine {
     return noise(text, "RECORD without stream, data object or numeric emitted_at");
   }
   const parsed = AirbyteMessage.safeParse(value);
-  if (parsed.success) return { kind: "message", message: parsed.data };
+  if (parsed.success) {
+    // State is opaque and must go on exactly as the source wrote it, big numbers included.
+    if (parsed.data.type === "STATE") rememberJsonText(parsed.data, text);
+    return { kind: "message", message: parsed.data };
+  }
   const issue = parsed.error.issues[0];
   const where = issue === undefined ? "" : ` at ${issue.path.join(".") || "(root)"}: ${issue.message}`;
   return noise(text, `not a valid ${value.type} message${where}`);
 }
 
-/** One message as one line of JSON, without the newline. */
+/** One message as one line of JSON, without the newline; a STATE as the text it was read as, if unchanged. */
 export function serializeMessage(message: AirbyteMessage): string {
-  return JSON.stringify(message);
+  return message.type === "STATE" ? stringifyExact(message) : JSON.stringify(message);
 }
 
 /** Messages as JSON lines, each ending in a newline, ready for a pipe. */
 export function encodeMessages(messages: readonly AirbyteMessage[]): string {
   let out = "";
   for (const message of messages)
-    out += `${rawLineOf(message)?.toString("utf8") ?? JSON.stringify(message)}\n`;
+    out += `${rawLineOf(message)?.toString("utf8") ?? serializeMessage(message)}\n`;
   return out;
 }
 
@@ -225,7 +230,7 @@ export function encodeMessageBytes(messages: readonly AirbyteMessage[]): Buffer 
     const message = messages[k] as AirbyteMessage;
     let length = rawLineLength(message);
     if (length < 0) {
-      const line = Buffer.from(JSON.stringify(message));
+      const line = Buffer.from(serializeMessage(message));
       fresh[k] = line;
       length = line.length;
     }

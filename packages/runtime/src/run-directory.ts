@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ConnectorInvocation } from "@weir/protocol";
+import { type ConnectorInvocation, stringifyExact } from "@weir/protocol";
 
 /** A run's private directory and the arguments that name its files, e.g. `["read", "--config", "/tmp/weir-run-x/config.json", …]`. */
 export interface RunDirectory {
@@ -11,8 +11,9 @@ export interface RunDirectory {
 
 async function writePrivate(dir: string, name: string, value: unknown): Promise<string> {
   const path = join(dir, name);
-  // The config holds secrets: only this user may read it (the directory is 0700 too).
-  await writeFile(path, JSON.stringify(value), { mode: 0o600 });
+  // The config holds secrets: only this user may read it (the directory is 0700 too). State is
+  // written as the text it was read as, big numbers included (see stringifyExact).
+  await writeFile(path, stringifyExact(value), { mode: 0o600 });
   return path;
 }
 

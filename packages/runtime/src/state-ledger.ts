@@ -87,6 +87,19 @@ export function stateMessagesOf(input: StateInput | undefined): AirbyteStateMess
   });
 }
 
+/**
+ * What a source's `--state` gets for a stored state, as Airbyte's platform hands it over: the
+ * list of state messages, or, when the source keeps one LEGACY state, that state's blob alone,
+ * the form older connectors read. Nothing for no state.
+ * Example: `sourceStateInput([{ type: "LEGACY", data: { cursor: 3 } }]) // { cursor: 3 }`.
+ */
+export function sourceStateInput(stored: readonly AirbyteStateMessage[]): StateInput | undefined {
+  const [only] = stored;
+  if (only === undefined) return undefined;
+  if (stored.length === 1 && stateKind(only) === "LEGACY" && isObject(only.data)) return only.data;
+  return [...stored];
+}
+
 interface PendingState {
   readonly state: AirbyteStateMessage;
   /** Records per stream (streamKey) this checkpoint covers. */
