@@ -52,6 +52,7 @@ describe("foreign connectors", () => {
       '{"type":"RECORD","record":{"stream":"users","data":{"id":2},"emitted_at":1732000000001},"partition_id":"p1"}',
       '{"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"users"},"stream_state":{"cursor":99999999999999999}},"data":{"users":{"cursor":99999999999999999}}},"id":7}',
       '{"type":"RECORD","record":{"stream":"users","data":{"id":3},"emitted_at":1732000000002}}',
+      '{"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"ghosts"},"stream_state":{"c":1}}}}',
       '{"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"users"},"stream_state":"opaque-token-0001"}}}',
       // The source sent no STREAM_STATUS: the driver tells the destination the stream is complete.
       expect.stringMatching(
@@ -66,7 +67,7 @@ describe("foreign connectors", () => {
     );
     // The last state wins for its stream; the opaque string is kept as it is.
     expect(stringifyExact(result.state)).toBe(
-      '[{"type":"STREAM","stream":{"stream_descriptor":{"name":"users"},"stream_state":"opaque-token-0001"}}]',
+      '[{"type":"STREAM","stream":{"stream_descriptor":{"name":"users"},"stream_state":"opaque-token-0001"}},{"type":"STREAM","stream":{"stream_descriptor":{"name":"ghosts"},"stream_state":{"c":1}}}]',
     );
   });
 
@@ -76,7 +77,7 @@ describe("foreign connectors", () => {
     const stored = parseExactJson(stringifyExact(first.result.state)) as AirbyteStateMessage[];
     const second = await sync({ state: sourceStateInput(stored) });
     expect(second.stateText).toBe(
-      '[{"type":"STREAM","stream":{"stream_descriptor":{"name":"users"},"stream_state":"opaque-token-0001"}}]',
+      '[{"type":"STREAM","stream":{"stream_descriptor":{"name":"users"},"stream_state":"opaque-token-0001"}},{"type":"STREAM","stream":{"stream_descriptor":{"name":"ghosts"},"stream_state":{"c":1}}}]',
     );
   });
 
@@ -84,7 +85,7 @@ describe("foreign connectors", () => {
     const { result } = await sync({ echo: "none" });
     expect(result.streams[0]?.recordsCommitted).toBe(0);
     expect(result.notes).toContain(
-      "the destination echoed none of the 2 state(s) the source sent: nothing was committed, and the next run starts from the same state",
+      "the destination echoed none of the 3 state(s) the source sent: nothing was committed, and the next run starts from the same state",
     );
     // Echoing only the first state commits it with the records before it, big cursor intact.
     const firstOnly = await sync({ echo: "all" });

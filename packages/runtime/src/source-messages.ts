@@ -1,7 +1,7 @@
 import type { AirbyteLogMessage, AirbyteMessage, LogLevel, TraceMessage } from "@weir/protocol";
 import { traceFailure } from "./failure.js";
 import type { StateLedger } from "./state-ledger.js";
-import type { StreamCounters } from "./stream-counters.js";
+import { describeStream, type StreamCounters } from "./stream-counters.js";
 import type { SyncFailure, SyncOrigin } from "./sync-types.js";
 
 /** What reading a connector's messages reports to the sync. */
@@ -62,10 +62,21 @@ export function routeSourceBatch(
         }
         break;
       }
-      case "STATE":
+      case "STATE": {
+        const descriptor = message.state.stream?.stream_descriptor;
+        if (descriptor != null && counters.stats(descriptor) === undefined) {
+          // Kept and committed all the same: state is the source's business, and a later
+          // catalog may configure the stream.
+          events.log(
+            "platform",
+            "WARN",
+            `the source sent a state for stream ${describeStream(descriptor)}, which is not in the configured catalog`,
+          );
+        }
         ledger.sentBySource(message.state, counters.checkpoint(message.state));
         forward.push(message);
         break;
+      }
       case "TRACE":
         if (sourceTrace(message, counters, events)) forward.push(message);
         break;

@@ -38,6 +38,8 @@ if (config.legacy) {
     // Both a per-stream block and a legacy blob, and extra keys at the top, as real sources send.
     '{"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"users"},"stream_state":{"cursor":99999999999999999}},"data":{"users":{"cursor":99999999999999999}}},"id":7}',
     '{"type":"RECORD","record":{"stream":"users","data":{"id":3},"emitted_at":1732000000002}}',
+    // A state for a stream the catalog does not configure: warned about, kept.
+    '{"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"ghosts"},"stream_state":{"c":1}}}}',
     // A per-stream state whose stream_state is an opaque string.
     '{"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"users"},"stream_state":"opaque-token-0001"}}}',
   );
