@@ -11,6 +11,12 @@ export { exitFailure, traceFailure } from "./failure.js";
 export { createInProcessHandle } from "./in-process-handle.js";
 export { MessageQueue, type MessageQueueOptions } from "./message-queue.js";
 export { createProcessHandle, type ProcessHandleOptions } from "./process-handle.js";
+export {
+  type MappedOutcome,
+  type MappedRecords,
+  mappedCatalog,
+  type StreamRecordMapper,
+} from "./record-mapping.js";
 export { mergeCommittedState, sourceStateInput, stateMessagesOf, statesEqual } from "./state-ledger.js";
 export { runSync } from "./sync-driver.js";
 export type {

@@ -62,6 +62,8 @@ export class StreamCounters {
         recordsEmitted: 0,
         recordsCommitted: 0,
         bytesEmitted: 0,
+        recordsFiltered: 0,
+        recordsInvalid: 0,
         status: undefined,
         rowEstimate: undefined,
       };

@@ -59,6 +59,8 @@ describe("runSync between processes", () => {
         recordsEmitted: 12,
         recordsCommitted: 10,
         bytesEmitted: expect.any(Number),
+        recordsFiltered: 0,
+        recordsInvalid: 0,
         status: "COMPLETE",
         rowEstimate: undefined,
       },

@@ -60,6 +60,8 @@ describe("runSync in-process", () => {
         recordsEmitted: 50,
         recordsCommitted: 50,
         bytesEmitted: expect.any(Number),
+        recordsFiltered: 0,
+        recordsInvalid: 0,
         status: "COMPLETE",
         rowEstimate: undefined,
       },

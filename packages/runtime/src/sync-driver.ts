@@ -8,6 +8,7 @@ import {
 import type { ConnectorRun, RunExit } from "./connector-handle.js";
 import { exitFailure, traceFailure } from "./failure.js";
 import { MessageQueue } from "./message-queue.js";
+import { mappedCatalog, RecordMapping } from "./record-mapping.js";
 import { routeSourceBatch, type SyncEvents } from "./source-messages.js";
 import { StateLedger, stateMessagesOf } from "./state-ledger.js";
 import { STOPPED, StopLatch } from "./stop-latch.js";
@@ -36,6 +37,7 @@ class SyncRun {
   readonly #counters: StreamCounters;
   readonly #ledger: StateLedger;
   readonly #queue: MessageQueue;
+  readonly #mapping: RecordMapping;
   readonly #describe: Record<Side, string>;
   readonly #runs: Partial<Record<Side, ConnectorRun>> = {};
   readonly #killed: Record<Side, boolean> = { source: false, destination: false };
@@ -67,6 +69,9 @@ class SyncRun {
     };
     this.#counters = new StreamCounters(options.catalog, (stream) => this.#unknownStream(stream));
     this.#ledger = new StateLedger(stateMessagesOf(options.state));
+    this.#mapping = new RecordMapping(options.mappers ?? [], this.#counters, (message) =>
+      this.#log("platform", "WARN", message),
+    );
     this.#queue = new MessageQueue({
       maxBatches: QUEUE_MAX_BATCHES,
       maxBytes: QUEUE_MAX_BYTES,
@@ -83,7 +88,8 @@ class SyncRun {
     const destination = this.#o.destination.handle.run({
       command: "write",
       config: this.#o.destination.config,
-      catalog,
+      // The destination creates what the mappers produce, not what the source sends.
+      catalog: mappedCatalog(catalog, this.#o.mappers ?? []),
       input: this.#queue,
     });
     const source = this.#o.source.handle.run({
@@ -131,9 +137,21 @@ class SyncRun {
           break;
         }
         this.#beat();
-        const { forward, bytes } = routeSourceBatch(next.value, this.#counters, this.#ledger, this.#events);
+        const routed = routeSourceBatch(next.value, this.#counters, this.#ledger, this.#events);
+        let forward = routed.forward;
         if (this.#stopping) break;
         if (forward.length === 0) continue;
+        if (!this.#mapping.isEmpty) {
+          const mapped = await this.#mapping.apply(forward);
+          if (!mapped.ok) {
+            // What was queued before is fine: the destination may still commit it.
+            this.#fail(mapped.failure);
+            this.#stopSource("a mapper failed");
+            break;
+          }
+          forward = mapped.value;
+        }
+        const bytes = routed.bytes;
         this.#waitingForRoom = true;
         const more = await this.#queue.push(forward, bytes);
         this.#waitingForRoom = false;

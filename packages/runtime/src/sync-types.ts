@@ -7,6 +7,7 @@ import type {
   StateInput,
 } from "@weir/protocol";
 import type { ConnectorHandle } from "./connector-handle.js";
+import type { StreamRecordMapper } from "./record-mapping.js";
 
 /** Which side of a sync a failure or log line comes from. */
 export type SyncOrigin = "source" | "destination" | "platform";
@@ -34,6 +35,10 @@ export interface StreamStats {
   recordsEmitted: number;
   recordsCommitted: number;
   bytesEmitted: number;
+  /** Records the stream's mappers filtered out (read and committed, never written). */
+  recordsFiltered: number;
+  /** Records that did not match the stream's schema (kept in `warn` mode, dropped in `skip` mode). */
+  recordsInvalid: number;
   /** Last status the source reported, if any. */
   status: AirbyteStreamStatus | undefined;
   /** Rows the source estimated for this run, if it said. */
@@ -66,6 +71,8 @@ export interface SyncOptions {
   readonly onProgress?: (progress: SyncProgress) => void;
   readonly progressIntervalMs?: number;
   readonly onLog?: (entry: SyncLogEntry) => void;
+  /** Per stream, mappers run on its records between source and destination (see @weir/mappers). */
+  readonly mappers?: readonly StreamRecordMapper[] | undefined;
 }
 
 export interface SyncResult {
