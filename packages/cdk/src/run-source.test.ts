@@ -182,8 +182,10 @@ describe("runConnector read", () => {
     expect(letterRecords.map((r) => r.namespace)).toEqual(["abc", "abc", "abc"]);
     expect(result.records.find((r) => r.stream === "numbers")).not.toHaveProperty("namespace");
     expect(letterRecords[0]?.emitted_at).toBe(letterRecords[1]?.emitted_at);
-    // A stream that never gave state checkpoints nothing.
-    expect(result.states.every((s) => s.stream?.stream_descriptor.name === "numbers")).toBe(true);
+    // A stream that never gave state checkpoints the no-cursor marker once, at its end, so its
+    // records can be committed.
+    const letterStates = result.states.filter((s) => s.stream?.stream_descriptor.name === "letters");
+    expect(letterStates.map((s) => s.stream?.stream_state)).toEqual([{ __ab_no_cursor_state_message: true }]);
     expect(result.errors).toEqual([]);
   });
 
@@ -283,6 +285,20 @@ describe("runConnector read", () => {
     expect(result.records).toEqual([]);
     expect(cursors(result.states)).toEqual([[5, 0]]);
     expect(streamStatuses(result)).toEqual({ numbers: ["STARTED", "COMPLETE"] });
+  });
+
+  it("reads from the start when the stored state is the no-cursor marker", async () => {
+    const marker = [
+      {
+        type: "STREAM",
+        stream: {
+          stream_descriptor: { name: "numbers" },
+          stream_state: { __ab_no_cursor_state_message: true },
+        },
+      },
+    ];
+    const result = await read({ count: 3 }, catalog([numbers, "incremental"]), marker);
+    expect(result.records.map((r) => r.data.n)).toEqual([1, 2, 3]);
   });
 
   it("stops promptly when aborted, even while a stream hangs", async () => {

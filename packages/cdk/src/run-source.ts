@@ -14,6 +14,15 @@ import { describeFailure } from "./failure-description.js";
 import type { RunLog } from "./run-log.js";
 import { parseStateInput, type StreamStates } from "./state-input.js";
 
+/** The state of a finished stream that keeps no cursor (Airbyte's Python CDK writes the same). */
+export const NO_CURSOR_STATE = Object.freeze({ __ab_no_cursor_state_message: true });
+
+const isNoCursorState = (state: unknown): boolean =>
+  typeof state === "object" &&
+  state !== null &&
+  (state as Record<string, unknown>).__ab_no_cursor_state_message === true &&
+  Object.keys(state).length === 1;
+
 type Source = SourceConnector<Record<string, unknown>>;
 type Stream = StreamDefinition<Record<string, unknown>>;
 
@@ -105,7 +114,9 @@ async function* readStream(
     ? { name: stream.name, namespace: stream.namespace }
     : { name: stream.name };
   const namespace = stream.namespace || undefined;
-  const inputState = states.stateOf(descriptor);
+  const storedState = states.stateOf(descriptor);
+  // The marker a stream without a cursor left last time means "no state" to the stream itself.
+  const inputState = isNoCursorState(storedState) ? undefined : storedState;
   const ctx: StreamReadContext<Record<string, unknown>> = {
     config: run.config,
     logger: log,
@@ -196,6 +207,12 @@ async function* readStream(
     return false;
   } finally {
     if (!finished) await releaseIterator(iterator, signal.aborted);
+  }
+  if (lastState === undefined) {
+    // Sources emit state in every sync mode: without one, nothing of the stream could be
+    // committed. A stream with no cursor checkpoints the marker Airbyte's Python CDK uses.
+    lastState = NO_CURSOR_STATE;
+    statePending = true;
   }
   const last: AirbyteMessage[] = statePending ? [stateMessage()] : [];
   last.push(streamStatusTrace(descriptor, "COMPLETE"));
