@@ -1,10 +1,4 @@
-import {
-  type AirbyteLogMessage,
-  type AirbyteMessage,
-  type AirbyteStateMessage,
-  type LogLevel,
-  streamStatusTrace,
-} from "@weir/protocol";
+import { type AirbyteMessage, type AirbyteStateMessage, streamStatusTrace } from "@weir/protocol";
 import type { ConnectorRun, RunExit } from "./connector-handle.js";
 import { exitFailure, traceFailure } from "./failure.js";
 import { MessageQueue } from "./message-queue.js";
@@ -12,9 +6,10 @@ import { mappedCatalog, RecordMapping } from "./record-mapping.js";
 import { routeSourceBatch, type SyncEvents } from "./source-messages.js";
 import { StateLedger, stateMessagesOf } from "./state-ledger.js";
 import { STOPPED, StopLatch } from "./stop-latch.js";
-import { describeStream, StreamCounters, type UnknownStream } from "./stream-counters.js";
+import { describeStream, StreamCounters } from "./stream-counters.js";
+import { SyncLog } from "./sync-log.js";
 import { syncNotes } from "./sync-notes.js";
-import type { SyncFailure, SyncOptions, SyncOrigin, SyncResult } from "./sync-types.js";
+import type { SyncFailure, SyncOptions, SyncResult } from "./sync-types.js";
 
 const DEFAULT_HEARTBEAT_TIMEOUT_MS = 600_000;
 const DEFAULT_PROGRESS_INTERVAL_MS = 250;
@@ -44,7 +39,7 @@ class SyncRun {
   readonly #gaveUp: Record<Side, StopLatch> = { source: new StopLatch(), destination: new StopLatch() };
   readonly #stopReadingSource = new StopLatch();
   readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #controlLogged = new Set<Side>();
+  readonly #logs: SyncLog;
   #failure: SyncFailure | undefined;
   #cancelled = false;
   #stopping = false;
@@ -56,21 +51,22 @@ class SyncRun {
   #saveFailed = false;
   readonly #events: SyncEvents = {
     fail: (failure) => this.#fail(failure),
-    log: (origin, level, message) => this.#log(origin, level, message),
-    connectorLog: (origin, log) => this.#connectorLog(origin, log),
-    control: (origin) => this.#control(origin),
+    log: (origin, level, message) => this.#logs.write(origin, level, message),
+    connectorLog: (origin, log) => this.#logs.connector(origin, log),
+    control: (origin) => this.#logs.control(origin),
   };
 
   constructor(options: SyncOptions) {
     this.#o = options;
+    this.#logs = new SyncLog(options.onLog);
     this.#describe = {
       source: options.source.handle.description,
       destination: options.destination.handle.description,
     };
-    this.#counters = new StreamCounters(options.catalog, (stream) => this.#unknownStream(stream));
+    this.#counters = new StreamCounters(options.catalog, (stream) => this.#logs.unknownStream(stream));
     this.#ledger = new StateLedger(stateMessagesOf(options.state));
     this.#mapping = new RecordMapping(options.mappers ?? [], this.#counters, (message) =>
-      this.#log("platform", "WARN", message),
+      this.#logs.write("platform", "WARN", message),
     );
     this.#queue = new MessageQueue({
       maxBatches: QUEUE_MAX_BATCHES,
@@ -176,7 +172,7 @@ class SyncRun {
   async #completeUnfinishedStreams(): Promise<void> {
     const unfinished = this.#counters.unfinished();
     if (unfinished.length === 0) return;
-    this.#log(
+    this.#logs.write(
       "platform",
       "INFO",
       `the source exited cleanly without a final status for ${unfinished.map(describeStream).join(", ")}: marked COMPLETE`,
@@ -227,8 +223,8 @@ class SyncRun {
       if (message.type === "STATE") await this.#echoed(message.state);
       else if (message.type === "TRACE" && message.trace.type === "ERROR" && message.trace.error != null) {
         this.#fail(traceFailure(message.trace.error, "destination"));
-      } else if (message.type === "LOG") this.#connectorLog("destination", message.log);
-      else if (message.type === "CONTROL") this.#control("destination");
+      } else if (message.type === "LOG") this.#logs.connector("destination", message.log);
+      else if (message.type === "CONTROL") this.#logs.control("destination");
     }
   }
 
@@ -237,7 +233,7 @@ class SyncRun {
     if (this.#saveFailed) return;
     const committed = this.#ledger.echoedByDestination(state);
     if (committed === undefined) {
-      this.#log(
+      this.#logs.write(
         "platform",
         "WARN",
         "the destination sent a state that matches no state the source sent and it has not confirmed yet; it is ignored",
@@ -266,7 +262,7 @@ class SyncRun {
   #kill(side: Side, reason: string): void {
     if (this.#killed[side]) return;
     this.#killed[side] = true;
-    this.#log("platform", "INFO", `stopping the ${side} (${this.#describe[side]}): ${reason}`);
+    this.#logs.write("platform", "INFO", `stopping the ${side} (${this.#describe[side]}): ${reason}`);
     this.#runs[side]?.kill(reason);
     this.#timer(() => this.#gaveUp[side].open(), KILLED_EXIT_WAIT_MS);
   }
@@ -287,7 +283,7 @@ class SyncRun {
   async #exitOf(side: Side, run: ConnectorRun): Promise<RunExit> {
     const exit = await this.#gaveUp[side].race(run.exit);
     if (exit !== STOPPED) return exit;
-    this.#log(
+    this.#logs.write(
       "platform",
       "WARN",
       `the ${side} (${this.#describe[side]}) did not stop; the sync no longer waits for it`,
@@ -298,7 +294,7 @@ class SyncRun {
   readonly #onAbort = (): void => {
     if (this.#finished) return;
     if (this.#failure === undefined) this.#cancelled = true;
-    this.#log(
+    this.#logs.write(
       "platform",
       "WARN",
       "cancelled: the source is stopped; the destination finishes what was already queued, and the states it confirms are committed",
@@ -351,35 +347,7 @@ class SyncRun {
     // Once cancelled, what the stop causes (a killed source's exit) is no failure.
     if (this.#cancelled) return;
     if (this.#failure === undefined) this.#failure = failure;
-    else this.#log(failure.origin, "WARN", failure.message);
-  }
-
-  #log(origin: SyncOrigin, level: LogLevel, message: string): void {
-    this.#o.onLog?.({ origin, level, message, at: Date.now() });
-  }
-
-  #connectorLog(origin: Side, log: AirbyteLogMessage): void {
-    const stack = log.stack_trace == null || log.stack_trace === "" ? "" : `\n${log.stack_trace}`;
-    this.#log(origin, log.level, `${log.message}${stack}`);
-  }
-
-  #control(origin: Side): void {
-    if (this.#controlLogged.has(origin)) return;
-    this.#controlLogged.add(origin);
-    // The message carries a whole config, secrets included: it is never logged.
-    this.#log(
-      "platform",
-      "WARN",
-      `the ${origin} sent an updated connector config (a CONTROL message); Weir does not persist updated configs yet, so it is ignored`,
-    );
-  }
-
-  #unknownStream(stream: UnknownStream): void {
-    this.#log(
-      "platform",
-      "WARN",
-      `the source sent records of stream ${describeStream(stream)}, which is not in the configured catalog; they are counted and not written`,
-    );
+    else this.#logs.write(failure.origin, "WARN", failure.message);
   }
 
   #emitProgress(): void {
