@@ -1,10 +1,12 @@
 // One measurement of the protocol pipe benchmark, run in its own process by run-all.ts:
 //   node dist/pipe-bench.js cat|parse|pipe FILE RECORDS
+//   node dist/pipe-bench.js pipe-container FILE RECORDS SOURCE_IMAGE NODE_IMAGE
 import { spawn } from "node:child_process";
 import { createReadStream, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ConfiguredAirbyteCatalog } from "@weir/protocol";
-import { createProcessHandle, runSync } from "@weir/runtime";
+import { createContainerHandle, createProcessHandle, runSync } from "@weir/runtime";
 import { report } from "./measurement.js";
 
 const [mode, file, recordsArg] = process.argv.slice(2);
@@ -66,10 +68,58 @@ async function pipe(path: string): Promise<void> {
   }
 }
 
+/**
+ * The `pipe` measurement with both connectors in containers: a busybox image runs the same
+ * `cat` of the file (mounted read-only), and an image holding only node runs the same
+ * destination script. The images are built beforehand (run-all.ts), so their start is measured
+ * but not their build.
+ */
+async function pipeContainer(path: string): Promise<void> {
+  const [sourceImage, nodeImage] = process.argv.slice(5);
+  if (sourceImage === undefined || nodeImage === undefined)
+    throw new Error("pipe-container needs two images");
+  const destinationScript = fileURLToPath(new URL("./bench-destination.js", import.meta.url));
+  const inContainer = "/bench/records.jsonl";
+  const result = await runSync({
+    source: {
+      handle: createContainerHandle({
+        image: sourceImage,
+        args: ["sh", "-c", 'exec cat "$0"', inContainer],
+        volumes: [{ source: path, target: inContainer, readOnly: true }],
+      }),
+      config: {},
+    },
+    destination: {
+      handle: createContainerHandle({
+        image: nodeImage,
+        args: [destinationScript],
+        volumes: [{ source: dirname(destinationScript), target: dirname(destinationScript), readOnly: true }],
+      }),
+      config: {},
+    },
+    catalog: {
+      streams: [
+        {
+          stream: { name: "rows", json_schema: { type: "object" }, supported_sync_modes: ["incremental"] },
+          sync_mode: "incremental",
+          destination_sync_mode: "append",
+        },
+      ],
+    },
+  });
+  const stream = result.streams[0];
+  if (result.status !== "succeeded" || stream?.recordsCommitted !== records) {
+    throw new Error(
+      `pipe-container failed: ${JSON.stringify({ status: result.status, failure: result.failure, stream })}`,
+    );
+  }
+}
+
 const modes: Record<string, (path: string) => Promise<void>> = {
   cat: baselineCat,
   parse: baselineParse,
   pipe,
+  "pipe-container": pipeContainer,
 };
 const run = modes[mode];
 if (run === undefined) throw new Error(`unknown mode ${mode}`);

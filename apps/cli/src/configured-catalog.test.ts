@@ -38,6 +38,8 @@ const stream = (name: string, over: Partial<PipelineStream> = {}): PipelineStrea
   destinationSyncMode: undefined,
   cursorField: undefined,
   primaryKey: undefined,
+  mappers: [],
+  validation: "off",
   ...over,
 });
 

@@ -4,7 +4,8 @@ import { constants } from "node:os";
 import { listBuiltins } from "@weir/builtins";
 import { parseEntrypointArgs, runEntrypoint } from "@weir/cdk";
 import type { ConnectorCommand } from "@weir/protocol";
-import { describeFailureCause } from "./command-failure.js";
+import { prepareContainerCommand } from "@weir/runtime";
+import { type CommandFailure, describeFailureCause } from "./command-failure.js";
 import { splitCommandLine } from "./command-line.js";
 import { findBuiltinConnector } from "./connector-resolution.js";
 import { formatTable } from "./number-formats.js";
@@ -16,6 +17,8 @@ export interface ConnectorCommandOptions {
   readonly state?: string | undefined;
   /** A local program instead of a built-in, e.g. `python3 main.py`. */
   readonly command?: string | undefined;
+  /** A connector image instead of a built-in, e.g. `airbyte/source-faker:6.2.0`. */
+  readonly image?: string | undefined;
 }
 
 const USAGE_EXIT_CODE = 2;
@@ -44,9 +47,10 @@ export async function runConnectorCommand(
   connectorName: string | undefined,
   options: ConnectorCommandOptions,
 ): Promise<number> {
-  if ((connectorName === undefined) === (options.command === undefined)) {
+  const named = [connectorName, options.command, options.image].filter((given) => given !== undefined);
+  if (named.length !== 1) {
     return usageError(
-      `${command} needs a built-in connector name or --command "<program>", and only one of them`,
+      `${command} needs a built-in connector name, --command "<program>" or --image <image>, and only one of them`,
     );
   }
   if (options.command !== undefined) return runForeign(options.command, contractArgs(command, options));
@@ -54,6 +58,7 @@ export async function runConnectorCommand(
   if (!parsed.ok) return usageError(parsed.problem);
   const side =
     command === "read" || command === "discover" ? "source" : command === "write" ? "destination" : undefined;
+  if (options.image !== undefined) return runImage(options.image, command, options, side);
   const found = findBuiltinConnector(connectorName ?? "", side, "");
   if (!found.ok) {
     process.stderr.write(`✗ ${describeFailureCause(found.failure)}: ${found.failure.message}\n`);
@@ -69,7 +74,36 @@ async function runForeign(commandLine: string, args: readonly string[]): Promise
   const split = splitCommandLine(commandLine);
   if (!split.ok) return usageError(`--command: ${split.message}`);
   const [program, ...programArgs] = split.argv as [string, ...string[]];
-  const child = spawn(program, [...programArgs, ...args], { stdio: "inherit" });
+  return runInheriting(program, [...programArgs, ...args]);
+}
+
+/**
+ * Runs an image's command as `podman|docker run` with the user's files mounted, passing its
+ * output through untouched: the exit code is the container's.
+ */
+async function runImage(
+  image: string,
+  command: ConnectorCommand,
+  options: ConnectorCommandOptions,
+  side: "source" | "destination" | undefined,
+): Promise<number> {
+  if (!/^\S+$/.test(image)) return usageError("--image: must be an image name without spaces");
+  const prepared = await prepareContainerCommand({ image }, command, options);
+  if (!prepared.ok) {
+    const failure: CommandFailure = { ...prepared.failure, origin: side ?? "platform" };
+    process.stderr.write(`✗ ${describeFailureCause(failure)}: ${failure.message}\n`);
+    return 1;
+  }
+  try {
+    return await runInheriting(prepared.value.file, prepared.value.args, prepared.value.cwd);
+  } finally {
+    await prepared.value.release();
+  }
+}
+
+/** Runs a program with weir's stdio and returns its exit code as a shell would. */
+async function runInheriting(program: string, args: readonly string[], cwd?: string): Promise<number> {
+  const child = spawn(program, args, { stdio: "inherit", cwd });
   // Ctrl-C on a terminal reaches the child directly (same process group); a SIGTERM sent to
   // weir alone is passed on, so the connector can close cleanly.
   const forward = (signal: NodeJS.Signals) => child.kill(signal);

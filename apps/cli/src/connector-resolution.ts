@@ -1,9 +1,15 @@
 import path from "node:path";
 import { findBuiltin, listBuiltins } from "@weir/builtins";
 import type { Connector } from "@weir/cdk";
-import { type ConnectorHandle, createInProcessHandle, createProcessHandle } from "@weir/runtime";
+import {
+  type ConnectorHandle,
+  createContainerHandle,
+  createInProcessHandle,
+  createProcessHandle,
+} from "@weir/runtime";
 import { closestMatch } from "./closest-match.js";
-import type { CommandFailure, Outcome } from "./command-failure.js";
+import { type CommandFailure, configFailure, type Outcome } from "./command-failure.js";
+import { splitCommandLine } from "./command-line.js";
 import type { PipelineConnectorRef } from "./pipeline-file.js";
 
 export type ConnectorSide = "source" | "destination";
@@ -48,12 +54,12 @@ export function findBuiltinConnector(
   const hint = guess === undefined ? "" : ` (did you mean "${guess}"?)`;
   const list = names.map((n) => `${shortName(n)} (${n})`).join(", ");
   return failure(
-    `unknown connector "${name}"${hint}. Built-in ${side ?? "connector"}s: ${list}. To run any other program that speaks the Airbyte protocol, use command: instead.`,
+    `unknown connector "${name}"${hint}. Built-in ${side ?? "connector"}s: ${list}. To run any other program that speaks the Airbyte protocol, use command: (or image: for a container image) instead.`,
   );
 }
 
 /**
- * Turns a pipeline's `connector:` or `command:` into a handle. Example:
+ * Turns a pipeline's `connector:`, `command:` or `image:` into a handle. Example:
  * `resolveConnector(pipeline.source, "source", "quickstart.yaml")`.
  */
 export function resolveConnector(
@@ -66,16 +72,70 @@ export function resolveConnector(
     if (!found.ok) return found;
     return { ok: true, value: createInProcessHandle(found.value) };
   }
+  if (ref.type === "image") {
+    const { image, env, memory, cpus, network } = ref;
+    return { ok: true, value: createContainerHandle({ image, env, memory, cpus, network }) };
+  }
   const handle = createProcessHandle({
     command: ref.argv,
     cwd: ref.cwd,
     // The command inherits weir's environment, as it would from a shell, plus the file's `env:`.
     env: { ...stringEnv(process.env), ...ref.env },
-    // Absolute paths are shortened to their file name: the message names the program, not the disk.
-    description: `command "${ref.argv.map((a) => (path.isAbsolute(a) ? path.basename(a) : a)).join(" ")}"`,
+    description: describeCommand(ref.argv),
   });
   return { ok: true, value: handle };
 }
+
+/** How a connector is named on the command line: exactly one of the three. */
+export interface CliConnectorChoice {
+  /** A built-in's name: `faker`, `source-faker`. */
+  readonly name?: string | undefined;
+  /** A local program: `python3 main.py`, run in the current folder with weir's environment. */
+  readonly command?: string | undefined;
+  /** A container image: `airbyte/source-faker:6.2.0`. */
+  readonly image?: string | undefined;
+}
+
+/**
+ * Turns a command line's `NAME`, `--command "…"` or `--image IMAGE` into a handle, for a side
+ * (undefined: either). Example: `resolveCliConnector({ image: "airbyte/source-faker:6.2.0" }, "source")`.
+ */
+export function resolveCliConnector(
+  choice: CliConnectorChoice,
+  side: ConnectorSide | undefined,
+): Outcome<ConnectorHandle> {
+  const given = [choice.name, choice.command, choice.image].filter((value) => value !== undefined);
+  if (given.length !== 1) {
+    return configFailure(
+      "platform",
+      'name one connector: a built-in name, --command "<program>" or --image <image>',
+    );
+  }
+  if (choice.name !== undefined) {
+    const found = findBuiltinConnector(choice.name, side, "");
+    return found.ok ? { ok: true, value: createInProcessHandle(found.value) } : found;
+  }
+  if (choice.image !== undefined) {
+    if (!/^\S+$/.test(choice.image))
+      return configFailure("platform", "--image: must be an image name without spaces");
+    return { ok: true, value: createContainerHandle({ image: choice.image }) };
+  }
+  const split = splitCommandLine(choice.command ?? "");
+  if (!split.ok) return configFailure("platform", `--command: ${split.message}`);
+  if (split.argv.length === 0) return configFailure("platform", "--command is empty");
+  return {
+    ok: true,
+    value: createProcessHandle({
+      command: split.argv,
+      env: stringEnv(process.env),
+      description: describeCommand(split.argv),
+    }),
+  };
+}
+
+// Absolute paths are shortened to their file name: the message names the program, not the disk.
+const describeCommand = (argv: readonly string[]): string =>
+  `command "${argv.map((a) => (path.isAbsolute(a) ? path.basename(a) : a)).join(" ")}"`;
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};

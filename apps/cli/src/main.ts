@@ -8,6 +8,7 @@ import {
 } from "./connector-commands.js";
 import { runStateReset, runStateShow } from "./state-commands.js";
 import { runSyncCommand } from "./sync-command.js";
+import { registerTestConnectorCommand } from "./test-connector-command.js";
 
 // Wiring only: every command's behaviour lives in its own module.
 
@@ -92,6 +93,9 @@ for (const [name, description, files] of connectorCommands) {
     .argument("[connector]", "a built-in connector name (see `weir connectors`)")
     .addOption(
       new Option("--command <program>", 'a local program that speaks the protocol, e.g. "python3 main.py"'),
+    )
+    .addOption(
+      new Option("--image <image>", "a connector image, run with podman or docker (WEIR_CONTAINER_RUNTIME)"),
     );
   for (const file of files) command.option(`--${file} <file>`, fileHelp[file]);
   command.action((connector: string | undefined, options: ConnectorCommandOptions) =>
@@ -104,6 +108,8 @@ program
   .description("list the built-in connectors with their kind and version")
   .option("--json", "print JSON")
   .action((options: { json?: boolean }) => run(() => runConnectorsList({ json: options.json === true })));
+
+registerTestConnectorCommand(program, run);
 
 function exitWith(code: number): void {
   process.exitCode = code;

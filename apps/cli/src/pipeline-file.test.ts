@@ -54,6 +54,8 @@ describe("parsePipelineText", () => {
             destinationSyncMode: "append_dedup",
             cursorField: ["updated_at"],
             primaryKey: [["id"]],
+            mappers: [],
+            validation: "off",
           },
           {
             name: "products",
@@ -62,6 +64,8 @@ describe("parsePipelineText", () => {
             destinationSyncMode: undefined,
             cursorField: ["updated_at"],
             primaryKey: [["id"], ["sku"]],
+            mappers: [],
+            validation: "off",
           },
         ],
         heartbeatTimeoutMs: 600_000,
@@ -101,8 +105,24 @@ describe("parsePipelineText", () => {
     const message = messageOf(parse("source:\n  conector: faker\ndestination:\n  connector: duckdb\n"));
     expect(message).toBe('pipeline.yaml: source.conector: unknown key (did you mean "connector"?) (line 2)');
     expect(messageOf(parse("source: {}\ndestination: {connector: duckdb}\n"))).toBe(
-      "pipeline.yaml: source: missing connector: (a built-in name) or command: (a local program)",
+      "pipeline.yaml: source: missing connector: (a built-in), command: (a local program) or image: (a container image)",
     );
+  });
+
+  it("checks each mapper: its type, its options, with hints", () => {
+    const head =
+      "source: {connector: faker}\ndestination: {connector: duckdb}\nstreams:\n  - name: users\n    mappers:\n";
+    expect(messageOf(parse(`${head}      - {type: hash, field: email, kye: x}\n`))).toContain(
+      'pipeline.yaml: streams[0].mappers[0].kye: unknown key (did you mean "key"?) (line 6)',
+    );
+    expect(messageOf(parse(`${head}      - {type: scramble, field: email}\n`))).toContain(
+      'pipeline.yaml: streams[0].mappers[0].type: unknown mapper type "scramble": expected one of hash, fake,',
+    );
+    const loaded = parse(`${head}      - {type: drop, field: blood_type}\n    validation: warn\n`);
+    expect(loaded.ok && loaded.value.streams?.[0]).toMatchObject({
+      mappers: [{ type: "drop", field: "blood_type" }],
+      validation: "warn",
+    });
   });
 
   it("lists allowed keys when nothing is close, and checks stream entries", () => {
@@ -153,10 +173,76 @@ describe("parsePipelineText", () => {
       ),
     );
     expect(message).toContain(
-      "source: give either connector: (a built-in) or command: (a local program), not both",
+      "source: give one of connector: (a built-in), command: (a local program) or image: (a container image), not connector: and command:",
     );
     expect(message).toContain("destination.cwd: only allowed with command:");
     expect(message).toContain("streams[1]: stream users is listed twice");
+  });
+
+  it("loads an image with its environment and limits", () => {
+    const result = parse(
+      [
+        "source:",
+        "  image: airbyte/source-faker:6.2.0",
+        "  env: { LOG_LEVEL: debug, WORKERS: 2 }",
+        "  memory: 512m",
+        "  cpus: 1.5",
+        "  network: none",
+        "  config: { count: 10 }",
+        "destination: {image: localhost/dest:1}",
+      ].join("\n"),
+    );
+    expect(result.ok && result.value.source).toEqual({
+      type: "image",
+      image: "airbyte/source-faker:6.2.0",
+      env: { LOG_LEVEL: "debug", WORKERS: "2" },
+      memory: "512m",
+      cpus: 1.5,
+      network: "none",
+      config: { count: 10 },
+    });
+    expect(result.ok && result.value.destination).toEqual({
+      type: "image",
+      image: "localhost/dest:1",
+      env: {},
+      memory: undefined,
+      cpus: undefined,
+      network: undefined,
+      config: {},
+    });
+  });
+
+  it("refuses container settings that are not an image's, and bad limits", () => {
+    const message = messageOf(
+      parse(
+        [
+          "source: {image: 'a b', cwd: here, cpus: 0}",
+          "destination: {connector: duckdb, memory: 1g, network: none, image: x/y:1}",
+        ].join("\n"),
+      ),
+    );
+    expect(message).toContain("pipeline.yaml: source.image: must be an image name without spaces");
+    expect(message).toContain("pipeline.yaml: source.cpus: must be greater than 0");
+    const limits = messageOf(
+      parse("source: {image: x, memory: lots}\ndestination: {command: cat, network: none}\n"),
+    );
+    expect(limits).toContain("pipeline.yaml: source.memory: must be a size such as 512m or 2g");
+    expect(messageOf(parse("source: {image: x, env: {A B: 1}}\ndestination: {command: cat}\n"))).toBe(
+      "pipeline.yaml: source.env.A B: must be a variable name (no spaces, no =) (line 1)",
+    );
+    const owners = messageOf(
+      parse('source: {image: x, cwd: here, env: {A: "x\\ny"}}\ndestination: {command: cat, memory: 1g}\n'),
+    );
+    expect(owners).toContain("pipeline.yaml: source.cwd: only allowed with command:");
+    expect(owners).toContain("pipeline.yaml: source.env.A: a container cannot get a value with a line break");
+    expect(owners).toContain("pipeline.yaml: destination.memory: only allowed with image:");
+    const both = messageOf(
+      parse("source: {image: x, command: cat}\ndestination: {connector: duckdb, memory: 1g}\n"),
+    );
+    expect(both).toContain(
+      "source: give one of connector: (a built-in), command: (a local program) or image: (a container image), not command: and image:",
+    );
+    expect(both).toContain("destination.memory: only allowed with image:");
   });
 
   it("names an unset variable and where it is used", () => {

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { MapperConfig, type RecordValidationMode } from "@weir/mappers";
 import type { DestinationSyncMode, SyncMode } from "@weir/protocol";
 import { type Document, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
@@ -32,7 +33,18 @@ export interface CommandConnectorRef {
   readonly config: Record<string, unknown>;
 }
 
-export type PipelineConnectorRef = BuiltinConnectorRef | CommandConnectorRef;
+/** A connector image, run with podman or docker. */
+export interface ImageConnectorRef {
+  readonly type: "image";
+  readonly image: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly memory: string | undefined;
+  readonly cpus: number | undefined;
+  readonly network: string | undefined;
+  readonly config: Record<string, unknown>;
+}
+
+export type PipelineConnectorRef = BuiltinConnectorRef | CommandConnectorRef | ImageConnectorRef;
 
 /** One stream the pipeline selects, with its settings normalised to the protocol's forms. */
 export interface PipelineStream {
@@ -42,6 +54,8 @@ export interface PipelineStream {
   readonly destinationSyncMode: DestinationSyncMode | undefined;
   readonly cursorField: readonly string[] | undefined;
   readonly primaryKey: readonly (readonly string[])[] | undefined;
+  readonly mappers: readonly MapperConfig[];
+  readonly validation: RecordValidationMode;
 }
 
 /** A loaded, validated pipeline file. */
@@ -160,6 +174,8 @@ function lineAt(doc: Document, at: readonly PropertyKey[], lineOf: (node: Node) 
   return undefined;
 }
 
+const CHOICES = "connector: (a built-in), command: (a local program) or image: (a container image)";
+
 function connectorRef(
   content: PipelineConnectorContent,
   side: "source" | "destination",
@@ -167,20 +183,38 @@ function connectorRef(
   problems: string[],
 ): PipelineConnectorRef | undefined {
   const config = content.config ?? {};
-  if (content.connector !== undefined && content.command !== undefined) {
-    problems.push(`${side}: give either connector: (a built-in) or command: (a local program), not both`);
+  const given = (["connector", "command", "image"] as const).filter((key) => content[key] !== undefined);
+  if (given.length > 1) {
+    problems.push(`${side}: give one of ${CHOICES}, not ${given.map((key) => `${key}:`).join(" and ")}`);
     return undefined;
   }
-  if (content.connector !== undefined) {
-    for (const key of ["cwd", "env"] as const) {
-      if (content[key] !== undefined) problems.push(`${side}.${key}: only allowed with command:`);
+  const onlyWith = (keys: readonly (keyof PipelineConnectorContent)[], owner: string) => {
+    for (const key of keys) {
+      if (content[key] !== undefined) problems.push(`${side}.${key}: only allowed with ${owner}`);
     }
+  };
+  const env = Object.fromEntries(Object.entries(content.env ?? {}).map(([k, v]) => [k, String(v)]));
+  if (content.connector !== undefined) {
+    onlyWith(["cwd"], "command:");
+    onlyWith(["env"], "command: or image:");
+    onlyWith(["memory", "cpus", "network"], "image:");
     return { type: "builtin", name: content.connector, config };
   }
+  if (content.image !== undefined) {
+    onlyWith(["cwd"], "command:");
+    for (const [key, value] of Object.entries(env)) {
+      // A container's variables go through an env file, one per line.
+      if (/[\r\n]/.test(value))
+        problems.push(`${side}.env.${key}: a container cannot get a value with a line break`);
+    }
+    const { image, memory, cpus, network } = content;
+    return { type: "image", image, env, memory, cpus, network, config };
+  }
   if (content.command === undefined) {
-    problems.push(`${side}: missing connector: (a built-in name) or command: (a local program)`);
+    problems.push(`${side}: missing ${CHOICES}`);
     return undefined;
   }
+  onlyWith(["memory", "cpus", "network"], "image:");
   let argv: readonly string[];
   if (typeof content.command === "string") {
     const split = splitCommandLine(content.command);
@@ -192,7 +226,6 @@ function connectorRef(
   } else {
     argv = content.command;
   }
-  const env = Object.fromEntries(Object.entries(content.env ?? {}).map(([k, v]) => [k, String(v)]));
   return { type: "command", argv, cwd: path.resolve(dir, content.cwd ?? "."), env, config };
 }
 
@@ -211,6 +244,8 @@ function normaliseStream(content: PipelineStreamContent): PipelineStream {
         : typeof key === "string"
           ? [[key]]
           : key.map((part) => (typeof part === "string" ? [part] : part)),
+    mappers: content.mappers ?? [],
+    validation: content.validation ?? "off",
   };
 }
 
@@ -254,7 +289,7 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): IssueText[] {
   const value = valueAt(data, at);
   switch (issue.code) {
     case "unrecognized_keys": {
-      const known = knownKeysAt(at) ?? [];
+      const known = knownKeysAt(at) ?? (isMapperPath(at) ? mapperKeys(value) : []);
       return issue.keys.map((key) => {
         const guess = closestMatch(key, known);
         const hint = guess === undefined ? ` (allowed: ${known.join(", ")})` : ` (did you mean "${guess}"?)`;
@@ -275,7 +310,11 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): IssueText[] {
       const hint = guess === undefined ? "" : ` (did you mean "${guess}"?)`;
       return [{ path: at, text: `${where}: must be one of ${allowed.join(", ")}${hint}` }];
     }
+    case "invalid_key":
+      return [{ path: at, text: `${where}: ${issue.issues[0]?.message ?? "not a valid name"}` }];
     case "invalid_union":
+      // The mappers' schema words its own: "unknown mapper type "x": expected one of …".
+      if (isMapperPath(at)) return [{ path: at, text: `${where}: ${issue.message}` }];
       return [{ path: at, text: `${where}: ${unionHint(at)}, not ${describeType(value)}` }];
     case "too_small":
       if (issue.origin === "array") return [{ path: at, text: `${where}: must not be empty` }];
@@ -284,6 +323,16 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): IssueText[] {
     default:
       return [{ path: at, text: `${where}: ${issue.message}` }];
   }
+}
+
+/** `streams[i].mappers[j]` or below. */
+const isMapperPath = (at: readonly PropertyKey[]): boolean => at[0] === "streams" && at[2] === "mappers";
+
+/** The options a mapper of this type takes, for "did you mean" hints. */
+function mapperKeys(mapper: unknown): string[] {
+  const type = (mapper as { type?: unknown } | undefined)?.type;
+  const option = MapperConfig.options.find((o) => o.shape.type.value === type);
+  return option === undefined ? [] : Object.keys(option.shape);
 }
 
 function unionHint(at: readonly PropertyKey[]): string {

@@ -1,3 +1,4 @@
+import { MapperConfigList, RecordValidationMode } from "@weir/mappers";
 import { z } from "zod";
 
 // The pipeline file as written. Every object is strict: a misspelt key is an error that names
@@ -5,17 +6,46 @@ import { z } from "zod";
 
 const CommandLine = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
-export const connectorKeys = ["connector", "command", "cwd", "env", "config"] as const;
+export const connectorKeys = [
+  "connector",
+  "command",
+  "image",
+  "cwd",
+  "env",
+  "memory",
+  "cpus",
+  "network",
+  "config",
+] as const;
 
 export const PipelineConnectorSchema = z.strictObject({
   /** A built-in connector: `faker`, `source-faker`, `duckdb`… */
   connector: z.string().min(1).optional(),
   /** A local program that speaks the protocol: an argv list, or one string split like a shell. */
   command: CommandLine.optional(),
+  /** A connector image run with podman or docker: `airbyte/source-faker:6.2.0`. */
+  image: z
+    .string()
+    .regex(/^[^\s]+$/, "must be an image name without spaces")
+    .optional(),
   /** The command's working directory, relative to the pipeline file's folder. */
   cwd: z.string().min(1).optional(),
-  /** Extra environment variables for the command. */
-  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** Extra environment variables for the command or the container. */
+  env: z
+    .record(
+      z.string().regex(/^[^=\s#][^=\s]*$/, "must be a variable name (no spaces, no =)"),
+      z.union([z.string(), z.number(), z.boolean()]),
+    )
+    .optional(),
+  /** The container's memory limit: `512m`, `2g`. */
+  memory: z
+    .string()
+    .regex(/^\d+(\.\d+)?[bkmg]?$/i, "must be a size such as 512m or 2g")
+    .optional(),
+  /** The container's CPU limit, in cores: `0.5`, `2`. */
+  cpus: z.number().positive().optional(),
+  /** The container's network mode: `none`, `host`, `bridge`, or a network's name. */
+  network: z.string().min(1).optional(),
   config: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -28,6 +58,8 @@ export const streamKeys = [
   "destination_sync_mode",
   "cursor_field",
   "primary_key",
+  "mappers",
+  "validation",
 ] as const;
 
 export const PipelineStreamSchema = z.strictObject({
@@ -41,6 +73,10 @@ export const PipelineStreamSchema = z.strictObject({
   primary_key: z
     .union([z.string().min(1), z.array(z.union([z.string().min(1), FieldPath])).min(1)])
     .optional(),
+  /** Rewrites of the stream's records, applied in order (see the README's Mappers section). */
+  mappers: MapperConfigList.optional(),
+  /** What to do with a record that does not match the stream's schema: off, warn, skip, fail. */
+  validation: RecordValidationMode.optional(),
 });
 
 export const pipelineKeys = [

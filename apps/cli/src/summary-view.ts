@@ -9,6 +9,10 @@ export interface StreamCounters {
   readonly recordsEmitted: number;
   readonly recordsCommitted: number;
   readonly bytesEmitted: number;
+  /** Records the stream's mappers filtered out. */
+  readonly recordsFiltered?: number;
+  /** Records that did not match the stream's schema. */
+  readonly recordsInvalid?: number;
   readonly status: AirbyteStreamStatus | undefined;
 }
 
@@ -42,6 +46,8 @@ export function syncReportJson(report: SyncReport): Record<string, unknown> {
     namespace: s.namespace ?? null,
     records_emitted: s.recordsEmitted,
     records_committed: s.recordsCommitted,
+    records_filtered: s.recordsFiltered ?? 0,
+    records_invalid: s.recordsInvalid ?? 0,
     bytes_emitted: s.bytesEmitted,
   }));
   json.notes = report.notes;
@@ -112,31 +118,32 @@ export function outcomeLine(
 export function renderSyncReport(report: SyncReport, paint: Paint = noPaint): string {
   const lines: string[] = [];
   if (report.streams.length > 0) {
-    const rows = report.streams.map((s) => [
-      streamLabel(s),
-      formatCount(s.recordsEmitted),
-      formatCount(s.recordsCommitted),
-      formatBytes(s.bytesEmitted),
-      streamStatus(s, report),
-    ]);
+    // Mapper columns only when a mapper filtered or found something: most syncs have none.
+    const extra = (
+      [
+        ["filtered", (s: StreamCounters) => s.recordsFiltered ?? 0],
+        ["invalid", (s: StreamCounters) => s.recordsInvalid ?? 0],
+      ] as const
+    ).filter(([, count]) => report.streams.some((s) => count(s) > 0));
+    const row = (label: string, pick: (f: (s: StreamCounters) => number) => number, status: string) => [
+      label,
+      formatCount(pick((s) => s.recordsEmitted)),
+      formatCount(pick((s) => s.recordsCommitted)),
+      ...extra.map(([, count]) => formatCount(pick(count))),
+      formatBytes(pick((s) => s.bytesEmitted)),
+      status,
+    ];
+    const rows = report.streams.map((s) => row(streamLabel(s), (f) => f(s), streamStatus(s, report)));
     if (report.streams.length > 1) {
-      const sum = (f: (s: StreamCounters) => number) => report.streams.reduce((n, s) => n + f(s), 0);
-      rows.push([
-        "total",
-        formatCount(sum((s) => s.recordsEmitted)),
-        formatCount(sum((s) => s.recordsCommitted)),
-        formatBytes(sum((s) => s.bytesEmitted)),
-        "",
-      ]);
+      rows.push(row("total", (f) => report.streams.reduce((n, s) => n + f(s), 0), ""));
     }
+    const headers = ["stream", "emitted", "committed", ...extra.map(([name]) => name), "bytes", "status"];
     lines.push(
-      ...formatTable(["stream", "emitted", "committed", "bytes", "status"], rows, [
-        false,
-        true,
-        true,
-        true,
-        false,
-      ]),
+      ...formatTable(
+        headers,
+        rows,
+        headers.map((h) => h !== "stream" && h !== "status"),
+      ),
     );
     lines.push("");
   }

@@ -185,6 +185,7 @@ export async function runSyncCommand(pipelineArg: string, options: SyncCommandOp
       source: prepared.value.source,
       destination: prepared.value.destination,
       catalog: prepared.value.catalog,
+      mappers: prepared.value.mappers,
       // --full-refresh reads everything again: the source gets no state.
       // A LEGACY state goes back as its bare blob; a --state file exactly as it was given.
       state: options.fullRefresh ? undefined : (override ?? sourceStateInput(storedState)),
@@ -209,6 +210,7 @@ export async function runSyncCommand(pipelineArg: string, options: SyncCommandOp
       onLog,
     });
     running = false;
+    await prepared.value.closeMappers();
     await writer.flush().catch(() => undefined);
     notes.push(...result.notes.map(mask));
     const outcome = { durationMs: result.durationMs, streams: result.streams, ...files };

@@ -177,6 +177,8 @@ describe("weir sync: connectors that misbehave", () => {
         namespace: null,
         records_emitted: 30,
         records_committed: 30,
+        records_filtered: 0,
+        records_invalid: 0,
         bytes_emitted: expect.any(Number),
       },
     ]);

@@ -1,6 +1,13 @@
 import { createSecretMasker, validateConfig } from "@weir/cdk";
-import type { ConfiguredAirbyteCatalog, ConnectorSpecification } from "@weir/protocol";
-import { type ConnectorHandle, discoverCatalog, fetchSpec, type SyncLogEntry } from "@weir/runtime";
+import { type CompiledStreamMappers, compileStreamMappers } from "@weir/mappers";
+import type { ConfiguredAirbyteCatalog, ConnectorSpecification, StreamDescriptor } from "@weir/protocol";
+import {
+  type ConnectorHandle,
+  discoverCatalog,
+  fetchSpec,
+  type StreamRecordMapper,
+  type SyncLogEntry,
+} from "@weir/runtime";
 import type { CommandFailure, Outcome } from "./command-failure.js";
 import { buildConfiguredCatalog } from "./configured-catalog.js";
 import { type ConnectorSide, resolveConnector } from "./connector-resolution.js";
@@ -11,6 +18,9 @@ export interface PreparedSync {
   readonly source: { readonly handle: ConnectorHandle; readonly config: Record<string, unknown> };
   readonly destination: { readonly handle: ConnectorHandle; readonly config: Record<string, unknown> };
   readonly catalog: ConfiguredAirbyteCatalog;
+  /** The streams' mappers, compiled and ready; `closeMappers` stops their workers. */
+  readonly mappers: readonly StreamRecordMapper[];
+  closeMappers(): Promise<void>;
 }
 
 /** What preparation reports back while it runs. */
@@ -63,14 +73,72 @@ export async function prepareSync(
     pipelineName: pipeline.displayPath,
   });
   if (!catalog.ok) return catalog;
+  const mappers = await prepareMappers(pipeline, catalog.value);
+  if (!mappers.ok) return mappers;
+  const compiled = mappers.value;
   return {
     ok: true,
     value: {
       source: { handle: source.value.handle, config: source.value.config },
       destination: { handle: destination.value.handle, config: destination.value.config },
       catalog: catalog.value,
+      mappers: compiled.map(({ stream, mappers }) => ({
+        stream,
+        schema: mappers.schema,
+        mapBatch: (records) => mappers.mapBatch(records),
+      })),
+      closeMappers: async () => {
+        await Promise.all(compiled.map(({ mappers }) => mappers.close()));
+      },
     },
   };
+}
+
+/**
+ * Compiles each stream's mappers against the schema the source discovered: a mapper naming a
+ * field the stream lacks, a missing key or a filter that does not parse stops here, before
+ * any data moves.
+ */
+async function prepareMappers(
+  pipeline: Pipeline,
+  catalog: ConfiguredAirbyteCatalog,
+): Promise<Outcome<{ stream: StreamDescriptor; mappers: CompiledStreamMappers }[]>> {
+  const out: { stream: StreamDescriptor; mappers: CompiledStreamMappers }[] = [];
+  const close = () => Promise.all(out.map(({ mappers }) => mappers.close()));
+  const failed = async (index: number, message: string): Promise<Outcome<never>> => {
+    await close();
+    return {
+      ok: false,
+      failure: {
+        type: "config_error",
+        origin: "platform",
+        message: `${pipeline.displayPath}: streams[${index}]: ${message}`,
+      },
+    };
+  };
+  for (const [index, wanted] of (pipeline.streams ?? []).entries()) {
+    if (wanted.mappers.length === 0 && wanted.validation === "off") continue;
+    const configured = catalog.streams.find(
+      (c) =>
+        c.stream.name === wanted.name &&
+        (wanted.namespace === undefined || c.stream.namespace === wanted.namespace),
+    );
+    if (configured === undefined) continue;
+    const compiled = compileStreamMappers({
+      stream: configured.stream,
+      mappers: wanted.mappers,
+      validation: wanted.validation,
+      baseDirectory: pipeline.dir,
+    });
+    if (!compiled.ok) return failed(index, compiled.failure.message);
+    out.push({
+      stream: { name: configured.stream.name, namespace: configured.stream.namespace ?? undefined },
+      mappers: compiled.value,
+    });
+    const ready = await compiled.value.ready();
+    if (!ready.ok) return failed(index, ready.failure.message);
+  }
+  return { ok: true, value: out };
 }
 
 async function prepareSide(

@@ -1,8 +1,12 @@
 import type { Connector } from "@weir/cdk";
 import { destinationDuckdb } from "@weir/destination-duckdb";
 import { destinationJsonl } from "@weir/destination-jsonl";
+import { destinationMysql } from "@weir/destination-mysql";
+import { destinationPostgres } from "@weir/destination-postgres";
 import { sourceFaker } from "@weir/source-faker";
 import { sourceJsonl } from "@weir/source-jsonl";
+import { sourceMysql } from "@weir/source-mysql";
+import { sourcePostgres } from "@weir/source-postgres";
 
 /** Every built-in connector, by its full name. Adding a connector means adding a line here. */
 export const builtinConnectors = {
@@ -10,6 +14,10 @@ export const builtinConnectors = {
   "source-jsonl": sourceJsonl,
   "destination-jsonl": destinationJsonl,
   "destination-duckdb": destinationDuckdb,
+  "source-mysql": sourceMysql,
+  "destination-mysql": destinationMysql,
+  "source-postgres": sourcePostgres,
+  "destination-postgres": destinationPostgres,
 } as const satisfies Record<string, Connector>;
 
 export type BuiltinName = keyof typeof builtinConnectors;

@@ -1,6 +1,5 @@
-import type { ConnectorSpecification } from "@weir/protocol";
+import { type ConnectorSpecification, compileJsonSchema } from "@weir/protocol";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { compileJsonSchema } from "./json-schema-compiler.js";
 import { isSecretField } from "./secret-fields.js";
 
 /** One reason a config is invalid, e.g. `{ path: "count", message: 'must be integer, got "foo"' }`. */

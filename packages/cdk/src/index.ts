@@ -1,3 +1,5 @@
+// Kept here for connectors that already import it from the cdk; it lives in @weir/protocol.
+export { type CompileOptions, compileJsonSchema } from "@weir/protocol";
 export {
   type ConfigIssue,
   type ConfigValidation,
@@ -27,8 +29,15 @@ export { runEntrypoint } from "./entrypoint.js";
 export { type EntrypointArgs, parseEntrypointArgs } from "./entrypoint-args.js";
 export { ConnectorError, configError, systemError, transientError } from "./errors.js";
 export { describeFailure, type FailureDescription } from "./failure-description.js";
-export { type CompileOptions, compileJsonSchema } from "./json-schema-compiler.js";
 export { PROTOCOL_VERSION, type RunConnectorOptions, runConnector } from "./run-connector.js";
+export {
+  isSchemaNode,
+  type SchemaNode,
+  schemaAtPath,
+  shownPath,
+  typesOf,
+  walkSchema,
+} from "./schema-walk.js";
 export {
   createSecretMasker,
   isSecretField,
@@ -36,4 +45,12 @@ export {
   SECRET_MASK,
   secretValues,
 } from "./secret-fields.js";
+export {
+  additionalPropertiesProblems,
+  enumProblems,
+  oneOfProblems,
+  refProblems,
+  secretProblems,
+  typeListProblems,
+} from "./spec-rules.js";
 export { parseStateInput, type StreamStates } from "./state-input.js";

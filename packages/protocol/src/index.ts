@@ -18,6 +18,7 @@ export {
   type SplitLine,
   serializeMessage,
 } from "./json-lines.js";
+export { type CompileOptions, compileJsonSchema } from "./json-schema-compiler.js";
 export {
   catalogMessage,
   connectionStatusMessage,
@@ -34,4 +35,10 @@ export {
 } from "./message-builders.js";
 export { plainRecordMessage, rawLineLength, rawLineOf } from "./piped-record.js";
 export { createProtocolValidator, type ProtocolValidator } from "./protocol-validator.js";
+export {
+  compileRecordSchema,
+  createRecordSchemaChecker,
+  type RecordSchemaCheck,
+  type RecordSchemaOptions,
+} from "./record-schema-check.js";
 export * from "./schemas.js";

@@ -7,6 +7,21 @@ export {
   fetchSpec,
 } from "./connector-commands.js";
 export type { ConnectorHandle, ConnectorRun, RunExit, RunFailure } from "./connector-handle.js";
+export {
+  CONTAINER_FILES_DIR,
+  type ContainerCommand,
+  type ContainerHandleOptions,
+  type ContainerVolume,
+  createContainerHandle,
+  prepareContainerCommand,
+} from "./container-handle.js";
+export {
+  CONTAINER_RUNTIME_ENV,
+  type ContainerRuntime,
+  findContainerRuntime,
+  type PullPolicy,
+  type RuntimeOutcome,
+} from "./container-runtime.js";
 export { exitFailure, traceFailure } from "./failure.js";
 export { createInProcessHandle } from "./in-process-handle.js";
 export { MessageQueue, type MessageQueueOptions } from "./message-queue.js";

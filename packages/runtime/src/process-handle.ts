@@ -33,6 +33,39 @@ export interface ProcessHandleOptions {
   readonly maxLineBytes?: number | undefined;
 }
 
+/** What every run of a handle shares, whatever starts its process. */
+export type RunLimits = Pick<ProcessHandleOptions, "killGraceMs" | "maxLineBytes">;
+
+/** A process ready to start: what to spawn, and what else to do when it is killed or gone. */
+export interface LaunchedProcess {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd?: string | undefined;
+  /** The whole environment of the process; default: Weir's own. */
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  /** Called once when the run is killed after its process started, besides the signals to its group. */
+  onKill?(graceMs: number): void;
+  /**
+   * Called once when the process has exited or could not start: releases what the launch holds
+   * (a container) and may explain the exit (a runtime's own error). Its result is the run's exit.
+   */
+  finish?(exit: RunExit, killed: boolean): Promise<RunExit>;
+}
+
+/**
+ * How a run's process is started from its run directory: the process handle runs the command
+ * itself, the container handle runs `podman run … IMAGE` (see container-handle.ts).
+ */
+export interface ProcessLauncher {
+  /** Where the process finds the run's files (a container's mount point); default: where they are. */
+  readonly filesSeenIn?: string | undefined;
+  /** Expected problems (no such image) are failures; `signal` aborts when the run is killed meanwhile. */
+  launch(
+    dir: RunDirectory,
+    signal: AbortSignal,
+  ): Promise<{ ok: true; value: LaunchedProcess } | { ok: false; failure: RunFailure }>;
+}
+
 const DEFAULT_KILL_GRACE_MS = 5000;
 const STDERR_TAIL_LINES = 20;
 const STDERR_MAX_LINE_BYTES = 64 * 1024;
@@ -69,6 +102,9 @@ class ProcessRun {
   readonly #tail: string[] = [];
   readonly #grace: number;
   #child: ChildProcess | undefined;
+  readonly #launching = new AbortController();
+  #launched: LaunchedProcess | undefined;
+  #finished = false;
   #killed = false;
   #exited = false;
   #killTimer: NodeJS.Timeout | undefined;
@@ -76,10 +112,9 @@ class ProcessRun {
   #inputStarted = false;
 
   constructor(
-    private readonly file: string,
-    private readonly baseArgs: readonly string[],
+    private readonly launcher: ProcessLauncher,
     private readonly description: string,
-    private readonly options: ProcessHandleOptions,
+    private readonly options: RunLimits,
     private readonly invocation: ConnectorInvocation,
     signal: AbortSignal | undefined,
   ) {
@@ -93,9 +128,11 @@ class ProcessRun {
   kill(): void {
     if (this.#killed) return;
     this.#killed = true;
+    this.#launching.abort();
     const pid = this.#child?.pid;
     // Before the spawn, the run sees the flag and never starts; after the exit, reaping does the rest.
     if (pid === undefined || this.#exited) return;
+    this.#launched?.onKill?.(this.#grace);
     signalGroup(pid, "SIGTERM");
     this.#killTimer = setTimeout(() => signalGroup(pid, "SIGKILL"), this.#grace);
   }
@@ -103,22 +140,14 @@ class ProcessRun {
   async #execute(): Promise<RunExit> {
     let dir: RunDirectory | undefined;
     try {
-      const cwd = this.options.cwd;
-      if (
-        cwd !== undefined &&
-        !(await stat(cwd).then(
-          (s) => s.isDirectory(),
-          () => false,
-        ))
-      ) {
-        return this.#ended(null, null, {
-          type: "config_error",
-          message: `working directory not found: ${cwd}`,
-        });
-      }
-      dir = await createRunDirectory(this.invocation);
+      dir = await createRunDirectory(this.invocation, this.launcher.filesSeenIn);
       if (this.#killed) return this.#ended(null, "SIGTERM");
-      return await this.#spawnAndWait(dir.args);
+      const launch = await this.launcher.launch(dir, this.#launching.signal);
+      if (launch.ok) this.#launched = launch.value;
+      // Killed while launching (a pull): what stopped it is the kill, whatever the launch says.
+      if (this.#killed) return await this.#finish(this.#ended(null, "SIGTERM"));
+      if (!launch.ok) return await this.#finish(this.#ended(null, null, launch.failure));
+      return await this.#finish(await this.#spawnAndWait(launch.value));
     } catch (error) {
       // Writing the run's files failed (no temp dir, disk full): a problem of this machine.
       const message = error instanceof Error ? error.message : String(error);
@@ -128,6 +157,8 @@ class ProcessRun {
       });
     } finally {
       clearTimeout(this.#killTimer);
+      // Whatever went wrong above, what the launch holds (a container) is released.
+      if (!this.#finished) await this.#finish(this.#ended(null, null)).catch(() => undefined);
       if (dir !== undefined) await removeRunDirectory(dir.path).catch(() => undefined);
       this.messages.close();
       if (this.invocation.command === "write" && !this.#inputStarted) {
@@ -136,17 +167,23 @@ class ProcessRun {
     }
   }
 
+  async #finish(exit: RunExit): Promise<RunExit> {
+    this.#finished = true;
+    const finish = this.#launched?.finish;
+    return finish === undefined ? exit : await finish.call(this.#launched, exit, this.#killed);
+  }
+
   #ended(code: number | null, signal: NodeJS.Signals | null, failure?: RunFailure): RunExit {
     const found = failure ?? this.#failure;
     const exit = { code, signal, stderrTail: [...this.#tail] };
     return found === undefined ? exit : { ...exit, failure: found };
   }
 
-  async #spawnAndWait(args: readonly string[]): Promise<RunExit> {
+  async #spawnAndWait(launched: LaunchedProcess): Promise<RunExit> {
     const invocation = this.invocation;
-    const child = spawn(this.file, [...this.baseArgs, ...args], {
-      cwd: this.options.cwd,
-      env: this.options.env ?? process.env,
+    const child = spawn(launched.file, launched.args, {
+      cwd: launched.cwd,
+      env: launched.env ?? process.env,
       stdio: [invocation.command === "write" ? "pipe" : "ignore", "pipe", "pipe"],
       // Its own process group, so that a kill reaches the helpers it starts too.
       detached: true,
@@ -164,7 +201,7 @@ class ProcessRun {
       child.once("error", resolve);
     });
     if (spawnError !== undefined || child.pid === undefined) {
-      return this.#ended(null, null, spawnFailure(spawnError ?? new Error("no process id"), this.file));
+      return this.#ended(null, null, spawnFailure(spawnError ?? new Error("no process id"), launched.file));
     }
     // Errors after the start (a failed kill) show through the exit.
     child.on("error", () => undefined);
@@ -298,6 +335,30 @@ class ProcessRun {
 }
 
 /**
+ * A handle whose runs are processes started by `launcher`: the machinery the process and
+ * container handles share (run directory, output decoding, stdin, kill, stderr tail).
+ * Example: `createLauncherHandle(launcher, { description: "image x" })`.
+ */
+export function createLauncherHandle(
+  launcher: ProcessLauncher,
+  options: RunLimits & { readonly description: string },
+): ConnectorHandle {
+  return {
+    description: options.description,
+    run(invocation, runOptions): ConnectorRun {
+      const run = new ProcessRun(launcher, options.description, options, invocation, runOptions?.signal);
+      return { messages: run.messages, exit: run.exit, kill: () => run.kill() };
+    },
+  };
+}
+
+const isDirectory = (path: string): Promise<boolean> =>
+  stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+
+/**
  * A connector run as a local process, one process per command, with its config, catalog and
  * state in a private temp directory that is removed when the run ends.
  * Example: `createProcessHandle({ command: ["python", "main.py"], description: "source-github" })`.
@@ -305,12 +366,20 @@ class ProcessRun {
 export function createProcessHandle(options: ProcessHandleOptions): ConnectorHandle {
   const [file, ...baseArgs] = options.command;
   if (file === undefined) throw new Error("createProcessHandle: the command is empty");
-  const description = options.description ?? options.command.join(" ");
-  return {
-    description,
-    run(invocation, runOptions): ConnectorRun {
-      const run = new ProcessRun(file, baseArgs, description, options, invocation, runOptions?.signal);
-      return { messages: run.messages, exit: run.exit, kill: () => run.kill() };
+  const { cwd, env } = options;
+  const launcher: ProcessLauncher = {
+    async launch(dir) {
+      if (cwd !== undefined && !(await isDirectory(cwd))) {
+        return {
+          ok: false,
+          failure: { type: "config_error", message: `working directory not found: ${cwd}` },
+        };
+      }
+      return { ok: true, value: { file, args: [...baseArgs, ...dir.args], cwd, env } };
     },
   };
+  return createLauncherHandle(launcher, {
+    ...options,
+    description: options.description ?? options.command.join(" "),
+  });
 }

@@ -131,9 +131,9 @@ describe("conformance checks catch broken connectors", () => {
       }),
     ).toEqual([
       "protocol_version is missing",
-      "password: looks secret but is not marked airbyte_secret",
-      "tunnel.Token: looks secret but is not marked airbyte_secret",
-      "ssl: is marked airbyte_secret but cannot hold a secret value",
+      "password: looks like a secret but is not marked airbyte_secret",
+      "tunnel.oneOf[0].Token: looks like a secret but is not marked airbyte_secret",
+      "ssl: is marked airbyte_secret but is of type boolean, which cannot hold a secret",
     ]);
     expect(
       specProblems({ protocol_version: PROTOCOL_VERSION, connectionSpecification: { type: "wrong" } })[0],

@@ -12,6 +12,10 @@ export interface CompileOptions {
   readonly useDefaults?: boolean;
   /** Formats to use instead of ajv-formats' ones, e.g. lenient Airbyte date-time. */
   readonly formats?: Readonly<Record<string, Format>>;
+  /** Collect every error (the default), or stop at the first: cheaper on a per-record path. */
+  readonly allErrors?: boolean;
+  /** Say nothing about formats nobody knows (ajv otherwise warns on the console per schema). */
+  readonly quiet?: boolean;
 }
 
 type Draft = "draft-07" | "2019-09" | "2020-12";
@@ -28,9 +32,10 @@ function createAjv(draft: Draft, options: CompileOptions): Ajv {
   // that are not JSON Schema, and real specs break strict-mode rules all the time.
   const ajvOptions: Options = {
     strict: false,
-    allErrors: true,
+    allErrors: options.allErrors ?? true,
     useDefaults: options.useDefaults ?? false,
     validateFormats: true,
+    ...(options.quiet === true ? { logger: false } : {}),
   };
   const ajv =
     draft === "2020-12"
@@ -55,7 +60,7 @@ export function compileJsonSchema(
   const draft = draftOf(schema);
   let compilable = schema;
   if (draft === "draft-07" && typeof schema.$schema === "string" && !schema.$schema.includes("draft-07")) {
-    // Older drafts (04, 06) are close enough for connector specs; ajv would refuse the unknown meta-schema.
+    // Older drafts (04, 06) are close enough for specs and stream schemas; ajv would refuse the unknown meta-schema.
     const { $schema: _ignored, ...rest } = schema;
     compilable = rest;
   }

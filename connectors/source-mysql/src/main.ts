@@ -1,0 +1,4 @@
+import { runEntrypoint } from "@weir/cdk";
+import { sourceMysql } from "./index.js";
+
+await runEntrypoint(sourceMysql);

@@ -1,0 +1,4 @@
+import { runEntrypoint } from "@weir/cdk";
+import { sourcePostgres } from "./index.js";
+
+await runEntrypoint(sourcePostgres);

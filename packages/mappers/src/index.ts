@@ -1,0 +1,38 @@
+export {
+  type CompiledStreamMappers,
+  compileStreamMappers,
+  type MapBatchResult,
+  type MappedBatch,
+  type MapperFailure,
+  type MapperResult,
+  type StreamMappersInput,
+} from "./compile-stream-mappers.js";
+export {
+  type FilterSyntaxError,
+  formatFilterSyntaxError,
+  parseFilterExpression,
+} from "./filter-expression.js";
+export {
+  DateUnit,
+  type DecryptMapperConfig,
+  type DropMapperConfig,
+  type EncryptMapperConfig,
+  FakeKind,
+  type FakeMapperConfig,
+  FieldPathConfig,
+  type FilterMapperConfig,
+  HashAlgorithm,
+  type HashMapperConfig,
+  type JavascriptMapperConfig,
+  MapperConfig,
+  MapperConfigList,
+  type MaskMapperConfig,
+  type NullifyMapperConfig,
+  RecordValidationMode,
+  type RedactMapperConfig,
+  type RenameMapperConfig,
+  type RoundMapperConfig,
+  redactMapperKeys,
+  type SetMapperConfig,
+  type ShiftDateMapperConfig,
+} from "./mapper-config.js";

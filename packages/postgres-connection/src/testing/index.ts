@@ -1,0 +1,6 @@
+export {
+  createTestDatabase,
+  probePostgres,
+  TEST_POSTGRES_URL,
+  type TestDatabase,
+} from "./test-database.js";
