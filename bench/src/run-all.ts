@@ -1,5 +1,6 @@
 // Runs every benchmark and prints each result next to its baseline from the same run:
 //   npm run bench -- [--records 200000] [--faker-count 100000] [--repeat 3]
+//   npm run bench -- --only pipe        (the protocol pipe alone)
 //   npm run bench -- --only mappers     (the mappers benchmark alone)
 //   npm run bench -- --only postgres [--pg-rows 1000000]   (the Postgres row pipeline alone)
 //   npm run bench -- --only mysql [--mysql-rows 500000]    (the MySQL row pipeline alone)
@@ -90,6 +91,7 @@ try {
   console.log(row(pipe, parse));
   console.log(row(pipe10, parse));
   console.log(`peak memory 10x / 1x: ${(pipe10.maxRssMb / pipe.maxRssMb).toFixed(2)}\n`);
+  if (values.only === "pipe") process.exit(0);
 
   console.log(
     "protocol pipe in containers: the same source and destination, each in a container (podman/docker)",
