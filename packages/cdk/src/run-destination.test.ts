@@ -206,6 +206,7 @@ describe("runConnector write", () => {
       orderState(1),
       ...users(3, 3),
       userState(3),
+      complete("users"),
     ];
     const batches: string[][] = [];
     for await (const batch of runConnector(m.destination, {
@@ -223,6 +224,28 @@ describe("runConnector write", () => {
       }
     }
     expect(batches).toEqual([["orders"], ["users", "users"]]);
+  });
+
+  it("drops the held echoes of a deferred stream the source did not complete, and those after them", async () => {
+    const m = memoryDestination();
+    const result = await write(m.destination, { deferred: ["users"] }, [
+      ...orders(1, 1),
+      orderState(1),
+      ...users(1, 2),
+      userState(2),
+      ...orders(2, 2),
+      orderState(2),
+      complete("orders"),
+    ]);
+    // Only users' own states wait for close; users never completed, so its state is dropped.
+    expect(echoed(result.states)).toEqual([
+      [{ cursor: 1 }, 1],
+      [{ cursor: 2 }, 1],
+    ]);
+    expect(
+      result.logs.some((l) => l.level === "WARN" && l.message.startsWith("1 state(s) were not confirmed")),
+    ).toBe(true);
+    expect(m.closes).toEqual([{ ok: true, completeStreams: ["orders"] }]);
   });
 
   it("drops held echoes, and reports the failure, when close fails", async () => {

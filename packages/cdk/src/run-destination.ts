@@ -67,6 +67,28 @@ class StateEchoes {
     this.held.push(echoed);
     return undefined;
   }
+
+  /**
+   * The held echoes that may go out once close succeeded: in order, up to the first that speaks
+   * for a deferred stream the source did not complete (its data was built aside and dropped).
+   * Everything after it is dropped too: an echo confirms every state before it.
+   */
+  releasable(
+    deferred: ReadonlySet<string> | undefined,
+    complete: ReadonlySet<string>,
+  ): { released: AirbyteMessage[]; dropped: number } {
+    const unfinished = [...(deferred ?? [])].filter((key) => !complete.has(key));
+    let count = 0;
+    for (const message of this.held) {
+      if (message.type !== "STATE") break;
+      const state = message.state;
+      const isStream = state.type === "STREAM" || (state.type == null && state.stream != null);
+      const speaksFor = isStream ? [streamKey(state.stream?.stream_descriptor ?? { name: "" })] : unfinished;
+      if (speaksFor.some((key) => unfinished.includes(key))) break;
+      count++;
+    }
+    return { released: this.held.slice(0, count), dropped: this.held.length - count };
+  }
 }
 
 /**
@@ -219,6 +241,13 @@ export async function* runWrite(
     yield log.withPending([log.errorTrace(describeFailure(error, "Closing the destination failed"))]);
     return;
   }
-  const last = log.withPending(echoes.held);
+  const { released, dropped } = echoes.releasable(writer.deferredStreams, completeStreams);
+  if (dropped > 0) {
+    log.log(
+      "WARN",
+      `${dropped} state(s) were not confirmed: they follow data of a stream the source did not complete, which the destination did not swap in`,
+    );
+  }
+  const last = log.withPending(released);
   if (last.length > 0) yield last;
 }
