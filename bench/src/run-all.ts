@@ -4,6 +4,7 @@
 //   npm run bench -- --only mappers     (the mappers benchmark alone)
 //   npm run bench -- --only postgres [--pg-rows 1000000]   (the Postgres row pipeline alone)
 //   npm run bench -- --only mysql [--mysql-rows 500000]    (the MySQL row pipeline alone)
+//   npm run bench -- --only clone [--clone-scale 1] [--clone-turns 2]  (weir clone vs pgcopydb, pg_dump)
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { parseArgs, promisify } from "node:util";
 import { probeTestServer } from "@weir/mysql-connection/testing";
 import { probePostgres } from "@weir/postgres-connection/testing";
 import { setUpContainerTests } from "@weir/runtime/testing";
+import { benchClone } from "./clone-bench.js";
 import { type Measurement, measureInChild, rates } from "./measurement.js";
 import { databaseUrl, preparePostgresBench } from "./postgres-bench-data.js";
 import { writeRecordFile } from "./record-file.js";
@@ -25,6 +27,8 @@ const { values } = parseArgs({
     only: { type: "string" },
     "pg-rows": { type: "string", default: "1000000" },
     "mysql-rows": { type: "string", default: "500000" },
+    "clone-scale": { type: "string", default: "1" },
+    "clone-turns": { type: "string", default: "2" },
   },
 });
 const records = Number(values.records);
@@ -58,6 +62,10 @@ if (values.only === "postgres") {
 }
 if (values.only === "mysql") {
   await benchMysql();
+  process.exit(0);
+}
+if (values.only === "clone") {
+  await benchClone(Number(values["clone-scale"]), Number(values["clone-turns"]));
   process.exit(0);
 }
 
@@ -168,6 +176,7 @@ try {
 await benchMappers();
 await benchPostgres();
 await benchMysql();
+await benchClone(Number(values["clone-scale"]), Number(values["clone-turns"]));
 
 /** source-mysql → destination-mysql in-process, against mariadb-dump piped into mariadb. */
 async function benchMysql(): Promise<void> {

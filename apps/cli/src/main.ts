@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
 import type { ConnectorCommand } from "@weir/protocol";
 import { Command, CommanderError, Option } from "commander";
+import { registerCloneCommand } from "./clone-command.js";
 import {
   type ConnectorCommandOptions,
   runConnectorCommand,
   runConnectorsList,
 } from "./connector-commands.js";
+import { registerServerCommand } from "./server-command.js";
 import { runStateReset, runStateShow } from "./state-commands.js";
 import { runSyncCommand } from "./sync-command.js";
 import { registerTestConnectorCommand } from "./test-connector-command.js";
@@ -110,6 +112,8 @@ program
   .action((options: { json?: boolean }) => run(() => runConnectorsList({ json: options.json === true })));
 
 registerTestConnectorCommand(program, run);
+registerCloneCommand(program, run);
+registerServerCommand(program, run);
 
 function exitWith(code: number): void {
   process.exitCode = code;
