@@ -132,13 +132,18 @@ describe("write: flushing", () => {
     // Each batch takes 10 ms to write, the interval is 35 ms: about one flush per four states.
     const input: AirbyteMessage[] = [];
     for (let id = 1; id <= 12; id++) input.push(...users(id, id), state(id));
+    const startedAt = performance.now();
     const { events, flushes } = await recordedWrite(() => messageInput(input, 2), {
       flushIntervalMs: 35,
       writeMs: 10,
     });
+    const elapsed = performance.now() - startedAt;
     expect(echoes(events)).toEqual(Array.from({ length: 12 }, (_, i) => `echo ${i + 1}/1`));
     expect(flushes).toBeGreaterThanOrEqual(2);
-    expect(flushes).toBeLessThanOrEqual(6);
+    // At most one flush per interval that passed, plus the one at the end of the input: a busy
+    // machine stretches the run (and allows more), a flush per state would break it either way.
+    expect(flushes).toBeLessThanOrEqual(Math.floor(elapsed / 35) + 1);
+    expect(flushes).toBeLessThan(12);
   });
 
   it("flushes when flushEveryRecords records were written since the last flush", async () => {
