@@ -26,7 +26,7 @@ export interface PlanningProblem {
   readonly cause?: unknown;
 }
 
-const DEFAULT_SPLIT_BYTES = 256 * 1024 * 1024;
+const DEFAULT_SPLIT_BYTES = 1024 * 1024 * 1024;
 const MAX_PARTS = 16;
 const INTEGER_TYPES = new Set(["int2", "int4", "int8"]);
 // Tables this small are counted exactly when never analyzed: their estimate would be -1.
@@ -115,7 +115,11 @@ export async function prepareClone(
       columns: copied.map((c) => c.name),
       masking: tableMasking,
       format:
-        tableMasking === undefined && copied.every(binarySafe) ? ("binary" as const) : ("text" as const),
+        tableMasking === undefined
+          ? copied.every(binarySafe)
+            ? ("binary" as const)
+            : ("text" as const)
+          : tableMasking.spec.format,
     };
     let tableJobs: CopyJob[] = [];
     let estimatedRows = -1;

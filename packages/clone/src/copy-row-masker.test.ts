@@ -48,8 +48,8 @@ async function mask(
   await pipeline(
     Readable.from(chunks),
     pool === undefined
-      ? new CopyRowMasker((rows) => local.mask(rows, rows.length), "public.t")
-      : new CopyRowMasker((rows) => pool.mask(spec, rows), "public.t", 4),
+      ? new CopyRowMasker((rows) => local.mask(rows, rows.length), "public.t", "text")
+      : new CopyRowMasker((rows) => pool.mask({ ...spec, format: "text" }, rows), "public.t", "text", 4),
     new Writable({
       write(chunk: Buffer, _encoding, callback) {
         out.push(chunk);

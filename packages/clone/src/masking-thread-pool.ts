@@ -12,6 +12,8 @@ export interface MaskingSpec {
   readonly columns: readonly CatalogColumn[];
   readonly mappers: readonly MapperConfig[];
   readonly baseDirectory: string | undefined;
+  /** The COPY format the table's rows come in. */
+  readonly format: "text" | "binary";
 }
 
 /** A worker's answer to one batch. */

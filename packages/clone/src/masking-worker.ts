@@ -1,4 +1,5 @@
 import { parentPort } from "node:worker_threads";
+import { CopyBinaryRowsMasker } from "./copy-binary-rows-masker.js";
 import { CopyTextRowsMasker, MaskingError } from "./copy-text-rows-masker.js";
 import type { MaskingReply, MaskingSpec } from "./masking-thread-pool.js";
 import { compileTableMasking } from "./table-masking.js";
@@ -6,16 +7,16 @@ import { compileTableMasking } from "./table-masking.js";
 // A masking worker: compiles each table's mappers on its first batch, then masks batches of
 // COPY rows and hands the result back (the buffer moves, it is not copied).
 
-const maskers = new Map<string, CopyTextRowsMasker | MaskingError>();
+type RowsMasker = CopyTextRowsMasker | CopyBinaryRowsMasker;
+const maskers = new Map<string, RowsMasker | MaskingError>();
 
-function maskerFor(spec: MaskingSpec): CopyTextRowsMasker | MaskingError {
+function maskerFor(spec: MaskingSpec): RowsMasker | MaskingError {
   const compiled = compileTableMasking(spec.table, spec.columns, spec.mappers, spec.baseDirectory);
   if (!compiled.ok) return new MaskingError(compiled.message, "config_error");
-  return new CopyTextRowsMasker(
-    compiled.value,
-    spec.columns.length,
-    `${spec.table.schema}.${spec.table.name}`,
-  );
+  const table = `${spec.table.schema}.${spec.table.name}`;
+  return spec.format === "binary"
+    ? new CopyBinaryRowsMasker(compiled.value, spec.columns, table)
+    : new CopyTextRowsMasker(compiled.value, spec.columns.length, table);
 }
 
 parentPort?.on(

@@ -1,4 +1,4 @@
-import { qualifiedName, quoteIdentifier } from "@weir/postgres-connection";
+import { qualifiedName, quoteIdentifier, quoteLiteral } from "@weir/postgres-connection";
 import type pg from "pg";
 import type { CatalogTable } from "./catalog-types.js";
 import type { SubsetConfig } from "./clone-config.js";
@@ -134,7 +134,7 @@ export async function planSubset(
         );
         const total = Number(counted.rows[0]?.n ?? 0);
         const rowText = target.key === "ctid" ? "t::text" : `ROW(${keyList("t", target.key)})::text`;
-        limit = ` ORDER BY pg_catalog.md5(${literal(seed)} || ':' || ${rowText}), ${keyList("t", target.key)} LIMIT ${Math.ceil((total * start.percent) / 100)}`;
+        limit = ` ORDER BY pg_catalog.md5(${quoteLiteral(seed)} || ':' || ${rowText}), ${keyList("t", target.key)} LIMIT ${Math.ceil((total * start.percent) / 100)}`;
       }
       const added = await client.query(
         `INSERT INTO ${target.name} (${keepColumns(target.key)}) SELECT ${keyList("t", target.key)} FROM ${source(start.table)} t WHERE ${where}${limit} ON CONFLICT DO NOTHING`,
@@ -150,7 +150,6 @@ export async function planSubset(
   }
 
   const childrenOn = config.children ?? true;
-  const tableByOid = new Map(tables.map((t) => [t.oid, t]));
   if (childrenOn) {
     const queue = [...startOids];
     while (queue.length > 0) {
@@ -216,8 +215,5 @@ export async function planSubset(
       reason: kept.reason,
     });
   }
-  void tableByOid;
   return { ok: true, value: selections };
 }
-
-const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;

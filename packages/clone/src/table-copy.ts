@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import { qualifiedName, quoteIdentifier } from "@weir/postgres-connection";
 import type pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { CopyBinaryRowsMasker } from "./copy-binary-rows-masker.js";
 import { rowCounter } from "./copy-row-counter.js";
 import { CopyRowMasker } from "./copy-row-masker.js";
 import { CopyTextRowsMasker } from "./copy-text-rows-masker.js";
@@ -104,11 +105,16 @@ export async function copyTableData(
 
 function rowMasker(job: CopyJob, masking: TableMasking, pool: MaskingThreadPool | undefined): CopyRowMasker {
   const table = `${job.schema}.${job.name}`;
+  const format = masking.spec.format;
   // Two batches per worker keep every worker busy while the last one's result goes out.
-  if (pool !== undefined)
-    return new CopyRowMasker((rows) => pool.mask(masking.spec, rows), table, pool.size * 2);
-  const local = new CopyTextRowsMasker(masking, job.columns.length, table);
-  return new CopyRowMasker((rows) => local.mask(rows, rows.length), table);
+  if (pool !== undefined) {
+    return new CopyRowMasker((rows) => pool.mask(masking.spec, rows), table, format, pool.size * 2);
+  }
+  const local =
+    format === "binary"
+      ? new CopyBinaryRowsMasker(masking, masking.spec.columns, table)
+      : new CopyTextRowsMasker(masking, job.columns.length, table);
+  return new CopyRowMasker((rows) => local.mask(rows, rows.length), table, format);
 }
 
 /** A failed COPY, with the side that failed first. */

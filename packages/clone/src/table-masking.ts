@@ -1,4 +1,5 @@
 import { type CompiledStreamMappers, compileStreamMappers, type MapperConfig } from "@weir/mappers";
+import { binaryMaskable } from "./binary-column-values.js";
 import type { CatalogColumn } from "./catalog-types.js";
 import {
   type ColumnKind,
@@ -8,6 +9,7 @@ import {
   type SchemaTree,
 } from "./column-values.js";
 import type { MaskingSpec } from "./masking-thread-pool.js";
+import { binarySafe } from "./table-copy.js";
 
 /** A column handed to the mappers: its place in the COPY row and how its text is read. */
 export interface MaskedColumn {
@@ -133,9 +135,22 @@ export function compileTableMasking(
         columns,
         mappers,
         baseDirectory,
+        format: binaryRows(columns, decoded) && !process.env.WEIR_TEXT ? "binary" : "text",
       },
     },
   };
+}
+
+/**
+ * Whether a masked table can go through COPY's binary format: every column's binary form means
+ * the same in both databases, and every column the mappers see is one whose binary form is
+ * decoded here (numeric, arrays and the like are read as text).
+ */
+function binaryRows(
+  columns: readonly CatalogColumn[],
+  decoded: readonly { column: CatalogColumn }[],
+): boolean {
+  return columns.every(binarySafe) && decoded.every((c) => binaryMaskable(c.column));
 }
 
 /** The mappers' messages speak of streams and fields; a clone has tables and columns. */
